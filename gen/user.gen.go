@@ -1868,6 +1868,24 @@ type UserCheckoutOutput struct {
 	User ReferencedUser `json:"user"`
 }
 
+// UserLastCheckedInStreamOutput One message of the check-in stream: when the user last checked in and whether the client should refresh.
+type UserLastCheckedInStreamOutput struct {
+	// LastCheckedIn A point in time with an optional human-readable rendering.
+	LastCheckedIn GroupedTimestamp `json:"lastCheckedIn,omitempty,omitzero"`
+
+	// NeedsRefresh True when the client should fetch the profile again.
+	NeedsRefresh bool `json:"needsRefresh"`
+
+	// Schema Version stamp carried by most models.
+	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
+
+	// UpdateRequired True when Pieces OS must be updated to go on.
+	UpdateRequired *bool `json:"updateRequired,omitempty"`
+
+	// UserID Id of the user the message is about.
+	UserID string `json:"userId,omitempty,omitzero"`
+}
+
 // UserManageSubscriptionsInput Body of userManageSubscriptions; reserved for future fields.
 type UserManageSubscriptionsInput struct {
 	// Schema Version stamp carried by most models.

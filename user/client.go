@@ -1,0 +1,246 @@
+// Package user is a Go client for the User API of Pieces OS, the desktop
+// service that listens on loopback (by default http://127.0.0.1:39300).
+//
+// Create a Client with New, then call one method per operation: Snapshot,
+// Refresh, Update, UpdateVanity, HasFeatureAccess and the rest. Every non-2xx
+// answer is an *Error that errors.Is matches against a sentinel per status
+// (ErrVanityTaken for 409, ErrNotImplemented for 501, ErrNotSignedIn for 511,
+// ...). WatchProfile and WatchCheckIns follow the two WebSocket streams and
+// reconnect on their own. Discover finds a running Pieces OS on its port
+// range.
+//
+// The models are those of package gen, re-exported here as type aliases, so
+// ordinary use never imports gen.
+package user
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the address of a local Pieces OS when neither
+// WithBaseURL nor $PIECES_OS_URL says otherwise.
+const DefaultBaseURL = "http://127.0.0.1:39300"
+
+// EnvBaseURL names the environment variable that New reads for the base URL
+// when WithBaseURL is not given.
+const EnvBaseURL = "PIECES_OS_URL"
+
+// DefaultMaxResponseBytes bounds the size of a response body that the client
+// reads before it gives up with ErrResponseTooLarge.
+const DefaultMaxResponseBytes int64 = 16 << 20
+
+// DefaultUserAgent is sent in the User-Agent header unless WithUserAgent
+// replaces it.
+const DefaultUserAgent = "pieces-os-client-go"
+
+// Client calls the Pieces OS User API. It is safe for concurrent use by
+// several goroutines. Create one with New.
+type Client struct {
+	base          *url.URL // scheme and host (and an optional path prefix), no trailing slash
+	baseStr       string
+	hc            *http.Client
+	appID         string
+	token         string
+	userAgent     string
+	retry         RetryPolicy
+	maxBody       int64
+	allowInsecure bool
+}
+
+// Option configures a Client in New.
+type Option func(*Client) error
+
+// New returns a Client. Without options it talks to $PIECES_OS_URL, or to
+// DefaultBaseURL when that is unset, with http.DefaultClient's transport and
+// no credentials.
+//
+// New fails when the base URL is malformed, and when credentials would be
+// sent in clear text to a host that is not on loopback (see
+// WithInsecureCredentials).
+func New(opts ...Option) (*Client, error) {
+	c := &Client{
+		hc:        &http.Client{},
+		userAgent: DefaultUserAgent,
+		retry:     DefaultRetryPolicy(),
+		maxBody:   DefaultMaxResponseBytes,
+	}
+	base := os.Getenv(EnvBaseURL)
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if err := c.setBase(base); err != nil {
+		return nil, fmt.Errorf("user: $%s: %w", EnvBaseURL, err)
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, fmt.Errorf("user: %w", err)
+		}
+	}
+	if err := c.checkCleartext(); err != nil {
+		return nil, fmt.Errorf("user: %w", err)
+	}
+	return c, nil
+}
+
+// WithBaseURL sets the address of Pieces OS, for example
+// "http://127.0.0.1:39300". Only http and https are accepted; a path is kept
+// as a prefix of every route.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error { return c.setBase(raw) }
+}
+
+// WithHTTPClient sets the *http.Client used for every HTTP call and for the
+// WebSocket handshakes. A nil client is rejected.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: nil *http.Client")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithApplicationID sets the application id sent as X-Application-ID on
+// every operation whose security names the application scheme (all but
+// Select) and on the WebSocket handshakes.
+func WithApplicationID(id string) Option {
+	return func(c *Client) error { c.appID = id; return nil }
+}
+
+// WithAccessToken sets the Auth0 access token sent as
+// "Authorization: Bearer <token>" on Select, the one operation that takes it.
+func WithAccessToken(token string) Option {
+	return func(c *Client) error { c.token = token; return nil }
+}
+
+// WithUserAgent sets the User-Agent header. An empty string sends none.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error { c.userAgent = ua; return nil }
+}
+
+// WithRetryPolicy sets how idempotent GET calls are retried. POST calls are
+// never retried. RetryPolicy{MaxAttempts: 1} turns retries off.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if p.MaxAttempts < 1 {
+			return fmt.Errorf("WithRetryPolicy: MaxAttempts is %d, want at least 1", p.MaxAttempts)
+		}
+		if p.MaxDelay < p.BaseDelay {
+			return fmt.Errorf("WithRetryPolicy: MaxDelay %v is below BaseDelay %v", p.MaxDelay, p.BaseDelay)
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds the size of a response body the client reads;
+// a larger body fails with ErrResponseTooLarge. The default is
+// DefaultMaxResponseBytes.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxResponseBytes: %d is not positive", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithInsecureCredentials allows sending the application id and the access
+// token over plain http to a host that is not on loopback. Without it, New
+// refuses such a configuration, because anyone on the network path could
+// read them.
+func WithInsecureCredentials() Option {
+	return func(c *Client) error { c.allowInsecure = true; return nil }
+}
+
+// BaseURL returns the address the client talks to.
+func (c *Client) BaseURL() string { return c.baseStr }
+
+func (c *Client) setBase(raw string) error {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return err
+	}
+	c.base = u
+	c.baseStr = u.String()
+	return nil
+}
+
+// parseBaseURL checks that raw is an absolute http or https URL with a host
+// and no query or fragment, and returns it without a trailing slash.
+func parseBaseURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("base URL is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q is malformed: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("base URL %q has no host", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func (c *Client) checkCleartext() error {
+	if c.allowInsecure || c.base.Scheme != "http" || (c.appID == "" && c.token == "") {
+		return nil
+	}
+	if isLoopbackHost(c.base.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.base.Host)
+}
+
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// RetryPolicy says how idempotent GET calls are retried after a transport
+// error or a 502, 503 or 504 answer. The delay before retry n (n from 1) is
+// a random duration in [d/2, d], where d = min(BaseDelay*2^(n-1), MaxDelay).
+// Retries stop at once when the context ends.
+type RetryPolicy struct {
+	MaxAttempts int           // total attempts, at least 1
+	BaseDelay   time.Duration // delay before the first retry
+	MaxDelay    time.Duration // upper bound of any delay
+}
+
+// DefaultRetryPolicy returns the policy New uses: 3 attempts, 100 ms first
+// delay, 2 s at most.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
+}
+
+// String hides the credentials so that a Client printed with %v or %+v never
+// shows them.
+func (c *Client) String() string {
+	return fmt.Sprintf("user.Client{BaseURL: %q}", c.baseStr)
+}
+
+// GoString hides the credentials from %#v.
+func (c *Client) GoString() string { return c.String() }
