@@ -16,6 +16,7 @@ package user
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -52,24 +53,28 @@ type Client struct {
 	retry         RetryPolicy
 	maxBody       int64
 	allowInsecure bool
+	jitter        func(n int64) int64 // uniform in [0, n); picks retry delays
 }
 
 // Option configures a Client in New.
 type Option func(*Client) error
 
 // New returns a Client. Without options it talks to $PIECES_OS_URL, or to
-// DefaultBaseURL when that is unset, with http.DefaultClient's transport and
-// no credentials.
+// DefaultBaseURL when that is unset, with http.DefaultTransport and no
+// credentials. The default HTTP client does not follow redirects (Pieces OS
+// sends none, and the X-Application-ID header would travel with them): a
+// 3xx answer is an *Error.
 //
 // New fails when the base URL is malformed, and when credentials would be
 // sent in clear text to a host that is not on loopback (see
 // WithInsecureCredentials).
 func New(opts ...Option) (*Client, error) {
 	c := &Client{
-		hc:        &http.Client{},
+		hc:        &http.Client{CheckRedirect: noRedirects},
 		userAgent: DefaultUserAgent,
 		retry:     DefaultRetryPolicy(),
 		maxBody:   DefaultMaxResponseBytes,
+		jitter:    rand.Int64N,
 	}
 	base := os.Getenv(EnvBaseURL)
 	if base == "" {
@@ -100,7 +105,8 @@ func WithBaseURL(raw string) Option {
 }
 
 // WithHTTPClient sets the *http.Client used for every HTTP call and for the
-// WebSocket handshakes. A nil client is rejected.
+// WebSocket handshakes. A nil client is rejected. Its redirect policy is
+// used as it is.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -211,6 +217,10 @@ func (c *Client) checkCleartext() error {
 	}
 	return fmt.Errorf("refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.base.Host)
 }
+
+// noRedirects makes an http.Client hand back a 3xx answer instead of
+// following it.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func isLoopbackHost(h string) bool {
 	if strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {

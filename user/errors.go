@@ -36,6 +36,10 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 )
 
+// ErrSignedOut is returned by Snapshot when Pieces OS answers but no user is
+// signed in. It is not an *Error: the call itself succeeded.
+var ErrSignedOut = errors.New("pieces os: no user is signed in")
+
 type statusSentinel struct {
 	code int
 	text string
@@ -119,7 +123,12 @@ type OpError struct {
 	Err error
 }
 
-func (e *OpError) Error() string { return "pieces os: " + e.Op + ": " + e.Err.Error() }
+func (e *OpError) Error() string {
+	if e.Err == nil {
+		return "pieces os: " + e.Op + ": failed"
+	}
+	return "pieces os: " + e.Op + ": " + e.Err.Error()
+}
 
 // Unwrap returns the cause.
 func (e *OpError) Unwrap() error { return e.Err }
