@@ -28,7 +28,10 @@ func apiOperations() []apiOperation {
 	return []apiOperation{
 		{"clearUser", nil, func(ctx context.Context, c *user.Client) error { return c.Clear(ctx) }},
 		{"refreshUser", []int{500}, func(ctx context.Context, c *user.Client) error { _, err := c.Refresh(ctx); return err }},
-		{"selectUser", nil, func(ctx context.Context, c *user.Client) error { _, err := c.Select(ctx, &user.Auth0User{}); return err }},
+		{"selectUser", nil, func(ctx context.Context, c *user.Client) error {
+			_, err := c.Select(ctx, &user.Auth0User{})
+			return err
+		}},
 		{"updateUser", nil, func(ctx context.Context, c *user.Client) error { _, err := c.Update(ctx, &p); return err }},
 		{"userAccessToken", []int{500}, func(ctx context.Context, c *user.Client) error { _, err := c.AccessToken(ctx); return err }},
 		{"userAssociateEntity", []int{500}, func(ctx context.Context, c *user.Client) error { return c.AssociateEntity(ctx, "u1", "e1") }},
