@@ -75,6 +75,8 @@ func (f *apiFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if reply.ctype != "" {
 		w.Header().Set("Content-Type", reply.ctype)
+	} else {
+		w.Header()["Content-Type"] = nil // no sniffed type either
 	}
 	w.WriteHeader(reply.status)
 	io.WriteString(w, reply.body)

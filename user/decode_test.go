@@ -1,0 +1,225 @@
+package user_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pieces-go/pieces-os-client-go/user"
+)
+
+// apiProfileMembers returns apiProfile as generic JSON members, for tests
+// that edit the wire form.
+func apiProfileMembers(t *testing.T) map[string]any {
+	t.Helper()
+	return apiDecoded(t, apiProfile()).(map[string]any)
+}
+
+// TestMalformedAnswers checks that bodies that are not what the operation
+// documents fail with ErrMalformedResponse and no result.
+func TestMalformedAnswers(t *testing.T) {
+	t.Parallel()
+	full := apiJSON(t, apiProfile())
+	edit := func(f func(m map[string]any)) string {
+		m := apiProfileMembers(t)
+		f(m)
+		return apiJSON(t, m)
+	}
+	tests := []struct {
+		name  string
+		ctype string
+		body  string
+		want  string // part of the error text
+	}{
+		{"truncated", "application/json", full[:len(full)/2], "unexpected end"},
+		{"invalid", "application/json", `{id: 1}`, "invalid character"},
+		{"trailing data", "application/json", full + ` {}`, "invalid character"},
+		{"empty", "application/json", "", "body is empty"},
+		{"null", "application/json", "null", "the body is null"},
+		{"array", "application/json", "[]", "cannot unmarshal array"},
+		{"string", "application/json", `"profile"`, "cannot unmarshal string"},
+		{"wrong type", "application/json", edit(func(m map[string]any) { m["id"] = 42 }), "cannot unmarshal number"},
+		{"missing id", "application/json", edit(func(m map[string]any) { delete(m, "id") }), `"id" is missing`},
+		{"null id", "application/json", edit(func(m map[string]any) { m["id"] = nil }), `"id" is null`},
+		{"missing nested", "application/json", edit(func(m map[string]any) {
+			delete(m["aesthetics"].(map[string]any), "font")
+		}), `"aesthetics.font" is missing`},
+		{"null nested object", "application/json", edit(func(m map[string]any) {
+			m["aesthetics"].(map[string]any)["theme"] = nil
+		}), `"aesthetics.theme" is null`},
+		{"missing in array", "application/json", edit(func(m map[string]any) {
+			p := m["providers"].(map[string]any)["iterable"].([]any)[0].(map[string]any)
+			delete(p, "user_id")
+		}), `"providers.iterable[0].user_id" is missing`},
+		{"null array element", "application/json", edit(func(m map[string]any) {
+			m["entities"].(map[string]any)["iterable"] = []any{nil}
+		}), `"entities.iterable[0]" is null`},
+		{"bad time", "application/json", edit(func(m map[string]any) {
+			m["created"].(map[string]any)["value"] = "yesterday"
+		}), "cannot parse"},
+		{"html", "text/html; charset=utf-8", full, "media type is text/html, want application/json"},
+		{"no content type", "", full, "no Content-Type"},
+		{"bad content type", "application/", full, "not a valid media type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := apiStart(t, apiReply{status: http.StatusOK, ctype: tt.ctype, body: tt.body})
+			p, err := c.Refresh(t.Context())
+			if p != nil {
+				t.Errorf("Refresh returned a profile with the error: %+v", p)
+			}
+			checkOpError(t, err, "refreshUser", user.ErrMalformedResponse, tt.want)
+		})
+	}
+}
+
+// checkOpError checks that err is an *OpError of op wrapping target, with
+// text containing want.
+func checkOpError(t *testing.T, err error, op string, target error, want string) {
+	t.Helper()
+	e, ok := errors.AsType[*user.OpError](err)
+	if !ok {
+		t.Fatalf("error = %v (%T), want an *OpError", err, err)
+	}
+	if e.Op != op {
+		t.Errorf("Op = %q, want %q", e.Op, op)
+	}
+	if !errors.Is(err, target) {
+		t.Errorf("errors.Is(%v, %v) is false", err, target)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error text %q does not contain %q", err, want)
+	}
+}
+
+// TestSnapshotEmptyUser checks that a user object without its required
+// members is malformed, not a signed-out answer nor a half-filled profile.
+func TestSnapshotEmptyUser(t *testing.T) {
+	t.Parallel()
+	c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: `{"user":{}}`})
+	p, err := c.Snapshot(t.Context())
+	if p != nil {
+		t.Errorf("Snapshot returned %+v", p)
+	}
+	checkOpError(t, err, "userSnapshot", user.ErrMalformedResponse, `"user.aesthetics" is missing`)
+}
+
+// TestNullArrayIsEmpty checks the one leniency: a required array sent as
+// null, the way Go encodes a nil slice, decodes as empty.
+func TestNullArrayIsEmpty(t *testing.T) {
+	t.Parallel()
+	m := apiProfileMembers(t)
+	m["providers"].(map[string]any)["iterable"] = nil
+	c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: apiJSON(t, m)})
+	p, err := c.Refresh(t.Context())
+	if err != nil {
+		t.Fatalf("Refresh: %v", err)
+	}
+	if len(p.Providers.Iterable) != 0 {
+		t.Errorf("Providers.Iterable = %v, want empty", p.Providers.Iterable)
+	}
+}
+
+// TestForwardCompatible checks that members and enum values added by a
+// newer Pieces OS decode without error, and that known members keep their
+// values.
+func TestForwardCompatible(t *testing.T) {
+	t.Parallel()
+	m := apiProfileMembers(t)
+	m["hologram"] = map[string]any{"enabled": true, "levels": []any{1, 2, 3}}
+	m["aesthetics"].(map[string]any)["sparkle"] = "max"
+	m["allocation"].(map[string]any)["status"].(map[string]any)["cloud"] = "HIBERNATING"
+	prov := m["providers"].(map[string]any)["iterable"].([]any)[0].(map[string]any)
+	prov["type"] = "mastodon"
+	prov["verified_by"] = []any{"someone"}
+	m["schema"].(map[string]any)["semantic"] = "MAJOR_9_MINOR_0_PATCH_0"
+	body := apiJSON(t, map[string]any{"user": m, "server_epoch": 12})
+
+	c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json; charset=utf-8", body: body})
+	got, err := c.Snapshot(t.Context())
+	if err != nil {
+		t.Fatalf("Snapshot: %v", err)
+	}
+	want := apiProfile()
+	want.Allocation.Status.Cloud = "HIBERNATING"
+	want.Providers.Iterable[0].Type = "mastodon"
+	want.Schema.Semantic = "MAJOR_9_MINOR_0_PATCH_0"
+	if diff := cmp.Diff(&want, got); diff != "" {
+		t.Errorf("profile (-want +got):\n%s", diff)
+	}
+	if got.Allocation.Status.Cloud.Valid() {
+		t.Errorf("unknown status %q reported as a known value", got.Allocation.Status.Cloud)
+	}
+}
+
+// TestResponseTooLarge checks the body limit: a body of exactly the limit
+// decodes, one byte more fails with ErrResponseTooLarge.
+func TestResponseTooLarge(t *testing.T) {
+	t.Parallel()
+	body := apiJSON(t, apiProfile())
+	limit := int64(len(body))
+
+	c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body}, user.WithMaxResponseBytes(limit))
+	if _, err := c.Refresh(t.Context()); err != nil {
+		t.Fatalf("Refresh at the limit: %v", err)
+	}
+
+	c, _ = apiStart(t, apiReply{status: 200, ctype: "application/json", body: body + " "}, user.WithMaxResponseBytes(limit))
+	p, err := c.Refresh(t.Context())
+	if p != nil {
+		t.Errorf("Refresh returned a profile with the error")
+	}
+	checkOpError(t, err, "refreshUser", user.ErrResponseTooLarge, "size limit")
+
+	// A large error body is cut, not turned into ErrResponseTooLarge.
+	c, _ = apiStart(t, apiReply{status: 500, ctype: "text/plain", body: strings.Repeat("e", 1<<20)}, user.WithMaxResponseBytes(16))
+	_, err = c.Refresh(t.Context())
+	if e, ok := errors.AsType[*user.Error](err); !ok || len(e.Body) != 16 {
+		t.Errorf("error = %v, want an *Error with the first 16 bytes", err)
+	}
+}
+
+// TestAccessTokenAnswers checks the text/plain answer of AccessToken.
+func TestAccessTokenAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, ctype, body, want string
+	}{
+		{"json", "application/json", `"token"`, "media type is application/json, want text/plain"},
+		{"empty", "text/plain", " \n", "body is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := apiStart(t, apiReply{status: 200, ctype: tt.ctype, body: tt.body})
+			tok, err := c.AccessToken(t.Context())
+			if tok != "" {
+				t.Errorf("AccessToken returned %q with the error", tok)
+			}
+			checkOpError(t, err, "userAccessToken", user.ErrMalformedResponse, tt.want)
+		})
+	}
+}
+
+// TestDecodedErrorBodies checks that the 400 and 422 bodies of
+// HasFeatureAccess must be complete to be decoded.
+func TestDecodedErrorBodies(t *testing.T) {
+	t.Parallel()
+	c, _ := apiStart(t, apiReply{status: 422, ctype: "application/json", body: `{"message":"no"}`})
+	_, err := c.HasFeatureAccess(t.Context(), user.HasFeatureAccessEnumSENTRY, nil)
+	e, ok := errors.AsType[*user.Error](err)
+	if !ok || !errors.Is(err, user.ErrUnprocessable) {
+		t.Fatalf("error = %v, want an *Error matching ErrUnprocessable", err)
+	}
+	if e.Unprocessable != nil {
+		t.Errorf("Unprocessable = %+v from a body without feature and expectedContextType", e.Unprocessable)
+	}
+	var raw map[string]any
+	if json.Unmarshal([]byte(e.Body), &raw) != nil || raw["message"] != "no" {
+		t.Errorf("Body = %q, want the raw JSON", e.Body)
+	}
+}
