@@ -82,7 +82,7 @@ func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildEr
 		if err == nil {
 			retryable = retryableStatus(ans.status)
 		}
-		if !retryable || attempt >= attempts || ctx.Err() != nil {
+		if !retryable || attempt >= attempts {
 			switch {
 			case err != nil:
 				return nil, c.opError(ep.op, err)
@@ -91,6 +91,7 @@ func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildEr
 			}
 			return ans, nil
 		}
+		// A context that ended during the attempt ends the call here.
 		if err := sleepCtx(ctx, backoff(c.retry, attempt, c.jitter)); err != nil {
 			return nil, c.opError(ep.op, err)
 		}

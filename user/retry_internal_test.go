@@ -1,0 +1,192 @@
+package user
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func minJitter(int64) int64   { return 0 }
+func maxJitter(n int64) int64 { return n - 1 }
+
+// TestBackoff checks the delay bounds of each retry: [d/2, d] with d
+// doubling from BaseDelay up to MaxDelay.
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	p := RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
+	ms := time.Millisecond
+	var lo, hi []time.Duration
+	for n := 1; n <= 6; n++ {
+		lo = append(lo, backoff(p, n, minJitter))
+		hi = append(hi, backoff(p, n, maxJitter))
+	}
+	if diff := cmp.Diff([]time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 500 * ms, 500 * ms}, lo); diff != "" {
+		t.Errorf("shortest delays (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second}, hi); diff != "" {
+		t.Errorf("longest delays (-want +got):\n%s", diff)
+	}
+	if d := backoff(p, 1_000_000, maxJitter); d != time.Second {
+		t.Errorf("delay of retry 1e6 = %v, want MaxDelay without overflow", d)
+	}
+	if d := backoff(RetryPolicy{MaxAttempts: 3}, 2, rand.Int64N); d != 0 {
+		t.Errorf("delay with zero BaseDelay = %v, want 0", d)
+	}
+	for range 1000 {
+		n := rand.IntN(8) + 1
+		d := backoff(p, n, rand.Int64N)
+		top := min(p.BaseDelay<<(n-1), p.MaxDelay)
+		if d < top/2 || d > top {
+			t.Fatalf("retry %d: delay %v outside [%v, %v]", n, d, top/2, top)
+		}
+	}
+}
+
+// TestSleepCtx checks that the wait ends after exactly its delay, or as
+// soon as the context ends.
+func TestSleepCtx(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if err := sleepCtx(t.Context(), 3*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if got := time.Since(start); got != 3*time.Second {
+			t.Errorf("slept %v, want 3s", got)
+		}
+
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start = time.Now()
+		if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("sleepCtx = %v, want DeadlineExceeded", err)
+		}
+		if got := time.Since(start); got != time.Second {
+			t.Errorf("slept %v, want the 1s deadline", got)
+		}
+	})
+}
+
+// scriptedTransport answers attempt i with step i (the last step repeats)
+// and counts attempts. It never touches the network, so it runs inside a
+// synctest bubble.
+type scriptedTransport struct {
+	steps    []int // a status, or 0 for a transport failure
+	attempts atomic.Int32
+}
+
+func (s *scriptedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	i := int(s.attempts.Add(1)) - 1
+	status := s.steps[min(i, len(s.steps)-1)]
+	if status == 0 {
+		return nil, errors.New("connection reset by peer")
+	}
+	body := `{"id":"u1","aesthetics":{"font":{"size":11},"theme":{"dark":false}}}`
+	return &http.Response{
+		StatusCode: status,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(strings.NewReader(body)),
+		Request:    req,
+	}, nil
+}
+
+func scriptedClient(t *testing.T, steps ...int) (*Client, *scriptedTransport) {
+	t.Helper()
+	tr := &scriptedTransport{steps: steps}
+	c, err := New(
+		WithBaseURL("http://127.0.0.1:39300"),
+		WithHTTPClient(&http.Client{Transport: tr}),
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 4, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.jitter = maxJitter
+	return c, tr
+}
+
+// TestRetryBackoff runs the retry loop on the bubble's fake clock and checks
+// which answers are retried, how often, and how long the client waited.
+func TestRetryBackoff(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		steps    []int
+		post     bool
+		timeout  time.Duration
+		attempts int32
+		waited   time.Duration
+		status   int   // status of the *Error, 0 for success or an *OpError
+		cause    error // error the *OpError wraps
+	}{
+		{name: "503 503 200", steps: []int{503, 503, 200}, attempts: 3, waited: 300 * ms},
+		{name: "reset then 200", steps: []int{0, 200}, attempts: 2, waited: 100 * ms},
+		{name: "502 504 200", steps: []int{502, 504, 200}, attempts: 3, waited: 300 * ms},
+		{name: "always 503", steps: []int{503}, attempts: 4, waited: 700 * ms, status: 503},
+		{name: "always reset", steps: []int{0}, attempts: 4, waited: 700 * ms},
+		{name: "500 is final", steps: []int{500, 200}, attempts: 1, status: 500},
+		{name: "404 is final", steps: []int{404, 200}, attempts: 1, status: 404},
+		{name: "POST is never retried", steps: []int{503, 200}, post: true, attempts: 1, status: 503},
+		{name: "POST reset is final", steps: []int{0, 200}, post: true, attempts: 1},
+		{name: "deadline during backoff", steps: []int{503}, timeout: 150 * ms, attempts: 2, waited: 150 * ms, cause: context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				c, tr := scriptedClient(t, tt.steps...)
+				ctx := t.Context()
+				if tt.timeout > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+					defer cancel()
+				}
+				start := time.Now()
+				var err error
+				if tt.post {
+					_, err = c.Update(ctx, &UserProfile{ID: "u1"})
+				} else {
+					_, err = c.Refresh(ctx)
+				}
+				waited := time.Since(start)
+
+				if got := tr.attempts.Load(); got != tt.attempts {
+					t.Errorf("%d attempts, want %d", got, tt.attempts)
+				}
+				if waited != tt.waited {
+					t.Errorf("waited %v on the fake clock, want %v", waited, tt.waited)
+				}
+				failed := tt.steps[min(int(tt.attempts), len(tt.steps))-1] != 200
+				switch {
+				case !failed && err != nil:
+					t.Errorf("error = %v, want success", err)
+				case tt.status != 0:
+					if got := StatusCode(err); got != tt.status {
+						t.Errorf("error = %v, want an *Error with status %d", err, tt.status)
+					}
+				case failed:
+					e, ok := errors.AsType[*OpError](err)
+					if !ok {
+						t.Fatalf("error = %v (%T), want an *OpError", err, err)
+					}
+					if tt.cause != nil && !errors.Is(err, tt.cause) {
+						t.Errorf("error = %v, want it to wrap %v", e, tt.cause)
+					}
+				}
+			})
+		})
+	}
+}
