@@ -1,0 +1,721 @@
+// Package user also follows the two WebSocket streams of Pieces OS.
+//
+// # Streams
+//
+// WatchProfile follows /user/stream (operation streamUser), where Pieces OS
+// pushes the signed-in user each time it changes. WatchCheckIns follows
+// /user/last_checked_in/stream (operation streamUserLastCheckedIn), where it
+// pushes the check-in state. Both return a *Stream whose Events channel
+// carries typed events: data (EventProfile, EventSignedOut, EventCheckIn),
+// connection state (EventConnected, EventDisconnected, EventRetrying) and
+// EventMalformed for a message that could not be understood.
+//
+// A Stream never gives up on its own. When the connection drops, whether
+// Pieces OS restarted, the network failed, the server sent a close frame
+// (even a normal one) or answered the handshake with an error status, the
+// Stream reports EventDisconnected with the cause, waits (EventRetrying) and
+// dials again. The wait grows exponentially between the bounds of
+// WithBackoff, with random jitter, and starts again from the lower bound
+// after a healthy connection: one that delivered a message or answered a
+// ping. Pings sent every WithPingInterval find a peer that stopped answering
+// within the interval plus WithPingTimeout. Pieces OS sends the current
+// state as the first message of every connection, so after a reconnection
+// the consumer is brought up to date and nothing is lost across a restart.
+//
+// The Stream reads the socket without ever waiting for the consumer, and
+// holds at most a fixed number of undelivered events, so a slow consumer
+// costs no memory growth. The policy is the same for both streams:
+//
+//   - Data events are conflated. Only the newest undelivered profile,
+//     signed-out or check-in event is kept; a newer one replaces it. A slow
+//     consumer may skip intermediate states but always ends with the newest.
+//   - EventMalformed is conflated on its own: only the newest undelivered
+//     one is kept.
+//   - Connection-state events are queued in order, at most
+//     MaxPendingStateEvents of them; when more arrive before the consumer
+//     reads, the oldest are dropped.
+//
+// The events that are delivered arrive in the order they happened.
+//
+// A Stream ends when its context is cancelled or Close is called: the
+// socket is closed with a normal closure, every goroutine of the Stream
+// exits and the Events channel is closed.
+package user
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Defaults of the watch options.
+const (
+	// DefaultReadLimit bounds the size of one stream message unless
+	// WithReadLimit says otherwise.
+	DefaultReadLimit int64 = 8 << 20
+	// DefaultBackoffMin is the first wait before a reconnection.
+	DefaultBackoffMin = 100 * time.Millisecond
+	// DefaultBackoffMax is the longest wait before a reconnection.
+	DefaultBackoffMax = 30 * time.Second
+	// DefaultPingInterval is the time between two pings on a connection.
+	DefaultPingInterval = 15 * time.Second
+	// DefaultPingTimeout is how long a ping may wait for its answer.
+	DefaultPingTimeout = 10 * time.Second
+	// DefaultDialTimeout bounds one WebSocket handshake.
+	DefaultDialTimeout = 10 * time.Second
+)
+
+// MaxRawExcerpt bounds Event.Raw: a malformed message is cut to this many
+// bytes.
+const MaxRawExcerpt = 256
+
+// MaxPendingStateEvents is how many connection-state events a Stream holds
+// for a consumer that does not read; beyond it the oldest are dropped.
+const MaxPendingStateEvents = 16
+
+// ErrMessageTooLarge is wrapped by the Err of an EventDisconnected when a
+// message exceeded the limit set by WithReadLimit.
+var ErrMessageTooLarge = errors.New("stream message exceeds the read limit")
+
+// Operation ids and routes of the two streams.
+const (
+	opStreamUser       = "streamUser"
+	opStreamCheckIn    = "streamUserLastCheckedIn"
+	routeStreamUser    = "/user/stream"
+	routeStreamCheckIn = "/user/last_checked_in/stream"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The kinds of Event.
+const (
+	// EventProfile: Pieces OS sent the signed-in user, in Event.Profile.
+	EventProfile EventKind = iota + 1
+	// EventSignedOut: Pieces OS said that no user is signed in.
+	EventSignedOut
+	// EventCheckIn: Pieces OS sent the check-in state, in Event.CheckIn.
+	EventCheckIn
+	// EventConnected: the WebSocket handshake succeeded.
+	EventConnected
+	// EventDisconnected: a connection ended or could not be made; Event.Err
+	// says why. A reconnection follows.
+	EventDisconnected
+	// EventRetrying: the Stream waits Event.RetryIn before it dials again.
+	EventRetrying
+	// EventMalformed: a message could not be understood; Event.Err says why
+	// and Event.Raw holds its beginning. The stream goes on.
+	EventMalformed
+)
+
+// String returns a short lower-case name such as "profile" or
+// "disconnected", or "EventKind(n)" for a value that is not a kind.
+func (k EventKind) String() string {
+	switch k {
+	case EventProfile:
+		return "profile"
+	case EventSignedOut:
+		return "signed-out"
+	case EventCheckIn:
+		return "check-in"
+	case EventConnected:
+		return "connected"
+	case EventDisconnected:
+		return "disconnected"
+	case EventRetrying:
+		return "retrying"
+	case EventMalformed:
+		return "malformed"
+	default:
+		return fmt.Sprintf("EventKind(%d)", int(k))
+	}
+}
+
+// Event is one thing that happened on a Stream. Kind says which fields are
+// set.
+type Event struct {
+	// Kind says what happened.
+	Kind EventKind
+	// Profile is the signed-in user, for EventProfile.
+	Profile *UserProfile
+	// CheckIn is the check-in state, for EventCheckIn.
+	CheckIn *UserLastCheckedInStreamOutput
+	// Err is the cause of an EventDisconnected or an EventMalformed. A
+	// handshake answered with an HTTP status is an *Error, so
+	// errors.Is(ev.Err, ErrNotSignedIn) works; other causes are an *OpError.
+	Err error
+	// RetryIn is the wait announced by EventRetrying.
+	RetryIn time.Duration
+	// Attempt, for EventRetrying, counts the connections in a row that
+	// failed or ended before they were healthy, from 1. It starts again at
+	// 1 after a healthy connection.
+	Attempt int
+	// Raw is the beginning of the message of an EventMalformed, at most
+	// MaxRawExcerpt bytes.
+	Raw []byte
+}
+
+// WatchOption configures WatchProfile and WatchCheckIns.
+type WatchOption func(*watchConfig) error
+
+type watchConfig struct {
+	readLimit    int64
+	backoffMin   time.Duration
+	backoffMax   time.Duration
+	pingInterval time.Duration
+	pingTimeout  time.Duration
+	dialTimeout  time.Duration
+}
+
+func defaultWatchConfig() watchConfig {
+	return watchConfig{
+		readLimit:    DefaultReadLimit,
+		backoffMin:   DefaultBackoffMin,
+		backoffMax:   DefaultBackoffMax,
+		pingInterval: DefaultPingInterval,
+		pingTimeout:  DefaultPingTimeout,
+		dialTimeout:  DefaultDialTimeout,
+	}
+}
+
+// WithReadLimit bounds the size of one message in bytes. A larger message
+// ends the connection with an EventDisconnected whose Err wraps
+// ErrMessageTooLarge, and the Stream reconnects. The default is
+// DefaultReadLimit.
+func WithReadLimit(n int64) WatchOption {
+	return func(c *watchConfig) error {
+		if n <= 0 {
+			return fmt.Errorf("%w: WithReadLimit: %d is not positive", ErrInvalidInput, n)
+		}
+		c.readLimit = n
+		return nil
+	}
+}
+
+// WithBackoff sets the bounds of the wait before a reconnection. The wait
+// after the n-th failure in a row is drawn at random between
+// max(lo, d/2) and d, where d = min(lo*2^(n-1), hi). The defaults are
+// DefaultBackoffMin and DefaultBackoffMax.
+func WithBackoff(lo, hi time.Duration) WatchOption {
+	return func(c *watchConfig) error {
+		if lo <= 0 {
+			return fmt.Errorf("%w: WithBackoff: minimum %v is not positive", ErrInvalidInput, lo)
+		}
+		if hi < lo {
+			return fmt.Errorf("%w: WithBackoff: maximum %v is below minimum %v", ErrInvalidInput, hi, lo)
+		}
+		c.backoffMin, c.backoffMax = lo, hi
+		return nil
+	}
+}
+
+// WithPingInterval sets the time between two pings on a connection; zero
+// turns pings off. The default is DefaultPingInterval.
+func WithPingInterval(d time.Duration) WatchOption {
+	return func(c *watchConfig) error {
+		if d < 0 {
+			return fmt.Errorf("%w: WithPingInterval: %v is negative", ErrInvalidInput, d)
+		}
+		c.pingInterval = d
+		return nil
+	}
+}
+
+// WithPingTimeout sets how long a ping waits for its answer before the
+// connection is deemed dead and dropped. The default is DefaultPingTimeout.
+func WithPingTimeout(d time.Duration) WatchOption {
+	return func(c *watchConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithPingTimeout: %v is not positive", ErrInvalidInput, d)
+		}
+		c.pingTimeout = d
+		return nil
+	}
+}
+
+// WithDialTimeout bounds one WebSocket handshake. The default is
+// DefaultDialTimeout.
+func WithDialTimeout(d time.Duration) WatchOption {
+	return func(c *watchConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithDialTimeout: %v is not positive", ErrInvalidInput, d)
+		}
+		c.dialTimeout = d
+		return nil
+	}
+}
+
+// Stream follows one WebSocket stream of Pieces OS and reconnects on its
+// own. Receive from Events; end it with Close or by cancelling the context
+// given to WatchProfile or WatchCheckIns.
+type Stream struct {
+	events chan Event
+	notify chan struct{} // a token tells deliver that the queue changed
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	queue []pending // undelivered events, oldest first
+	seq   uint64
+}
+
+type pending struct {
+	seq uint64
+	ev  Event
+}
+
+// Events returns the channel of events. It is closed once the Stream has
+// ended; events not yet received then are dropped.
+func (s *Stream) Events() <-chan Event { return s.events }
+
+// Close ends the Stream: it closes the socket with a normal closure, waits
+// until every goroutine of the Stream has exited and closes Events. It may
+// be called any number of times, from any goroutine, and always returns
+// nil.
+func (s *Stream) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
+
+// WatchProfile follows /user/stream (operation streamUser): Pieces OS sends
+// the signed-in user when the connection opens and again each time it
+// changes. Each text message that is a JSON object with a non-empty id is
+// an EventProfile; a message that is not a JSON object at all (empty,
+// null, a bare string or other text) means that no user is signed in and
+// is an EventSignedOut; anything else is an EventMalformed.
+//
+// Profile and signed-out events are conflated: a consumer that reads
+// slowly skips intermediate states but always receives the newest one.
+// Connection-state events are queued, at most MaxPendingStateEvents of
+// them. See the package documentation for the whole policy.
+//
+// WatchProfile fails only when an option is invalid; failures to connect
+// arrive as events, and the Stream retries until it is closed or ctx ends.
+func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream, error) {
+	return c.watch(ctx, streamRoute{op: opStreamUser, path: routeStreamUser, classify: classifyProfileMessage}, opts)
+}
+
+// WatchCheckIns follows /user/last_checked_in/stream (operation
+// streamUserLastCheckedIn): Pieces OS sends the check-in state as it
+// changes. Each text message that is a JSON object with the needsRefresh
+// member is an EventCheckIn; anything else is an EventMalformed.
+//
+// Check-in events are conflated: a consumer that reads slowly skips
+// intermediate check-ins but always receives the newest one.
+// Connection-state events are queued, at most MaxPendingStateEvents of
+// them. See the package documentation for the whole policy.
+//
+// WatchCheckIns fails only when an option is invalid; failures to connect
+// arrive as events, and the Stream retries until it is closed or ctx ends.
+func (c *Client) WatchCheckIns(ctx context.Context, opts ...WatchOption) (*Stream, error) {
+	return c.watch(ctx, streamRoute{op: opStreamCheckIn, path: routeStreamCheckIn, classify: classifyCheckInMessage}, opts)
+}
+
+// streamRoute describes one of the two streams.
+type streamRoute struct {
+	op       string
+	path     string
+	classify func(data []byte) Event // for text messages
+}
+
+// watcher holds what the goroutines of one Stream share and never change.
+type watcher struct {
+	s      *Stream
+	route  streamRoute
+	cfg    watchConfig
+	url    string
+	hc     *http.Client
+	header http.Header
+}
+
+func (c *Client) watch(ctx context.Context, route streamRoute, opts []WatchOption) (*Stream, error) {
+	if c == nil {
+		return nil, fmt.Errorf("user: %s: %w: nil *Client", route.op, ErrInvalidInput)
+	}
+	if ctx == nil {
+		return nil, fmt.Errorf("user: %s: %w: nil context", route.op, ErrInvalidInput)
+	}
+	cfg := defaultWatchConfig()
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("user: %s: %w", route.op, err)
+		}
+	}
+	header := http.Header{}
+	if c.appID != "" {
+		header.Set("X-Application-ID", c.appID)
+	}
+	// An empty User-Agent value keeps net/http from sending its own.
+	header["User-Agent"] = []string{c.userAgent}
+
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Stream{
+		events: make(chan Event),
+		notify: make(chan struct{}, 1),
+		cancel: cancel,
+	}
+	w := &watcher{
+		s:      s,
+		route:  route,
+		cfg:    cfg,
+		url:    streamURL(c.base, route.path),
+		hc:     c.hc,
+		header: header,
+	}
+	s.wg.Go(func() { w.run(ctx) })
+	s.wg.Go(func() { s.deliver(ctx) })
+	return s, nil
+}
+
+// streamURL turns the HTTP base URL into the WebSocket URL of route: ws for
+// http, wss for https, with the base path kept as a prefix.
+func streamURL(base *url.URL, route string) string {
+	u := *base
+	if u.Scheme == "https" {
+		u.Scheme = "wss"
+	} else {
+		u.Scheme = "ws"
+	}
+	u.Path = strings.TrimRight(base.Path, "/") + route
+	u.RawPath = ""
+	return u.String()
+}
+
+// run owns the connection: it dials, serves the connection until it ends,
+// waits and dials again, until ctx ends.
+func (w *watcher) run(ctx context.Context) {
+	failures := 0
+	for {
+		healthy := w.connect(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if healthy {
+			failures = 0
+		}
+		failures++
+		delay := backoffDelay(failures, w.cfg.backoffMin, w.cfg.backoffMax, rand.Int64N)
+		w.s.push(Event{Kind: EventRetrying, RetryIn: delay, Attempt: failures})
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+}
+
+// connect makes one connection and serves it until it ends. It reports
+// whether the connection was healthy.
+func (w *watcher) connect(ctx context.Context) (healthy bool) {
+	dctx, cancel := context.WithTimeout(ctx, w.cfg.dialTimeout)
+	conn, resp, err := websocket.Dial(dctx, w.url, &websocket.DialOptions{
+		HTTPClient: w.hc,
+		HTTPHeader: w.header,
+	})
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			w.s.push(Event{Kind: EventDisconnected, Err: w.dialError(resp, err)})
+		}
+		return false
+	}
+	conn.SetReadLimit(w.cfg.readLimit)
+	w.s.push(Event{Kind: EventConnected})
+	healthy, cause := w.serve(ctx, conn)
+	if ctx.Err() == nil {
+		w.s.push(Event{Kind: EventDisconnected, Err: cause})
+	}
+	return healthy
+}
+
+// dialError describes a failed handshake: an *Error when Pieces OS
+// answered with a status other than 101, an *OpError otherwise.
+func (w *watcher) dialError(resp *http.Response, err error) error {
+	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+		var body []byte
+		if resp.Body != nil {
+			body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+			_ = resp.Body.Close()
+		}
+		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(body))}
+	}
+	return &OpError{Op: w.route.op, Err: fmt.Errorf("handshake failed: %w", err)}
+}
+
+// serve reads conn until it fails or ctx ends, pushing one event per
+// message, and pings it meanwhile. It returns whether the connection was
+// healthy (it delivered a message or answered a ping) and why it ended.
+func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool, cause error) {
+	// Cancelling ctx closes the socket with a normal closure; the close
+	// handshake also ends the read below.
+	closed := make(chan struct{})
+	stopCloser := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		_ = conn.Close(websocket.StatusNormalClosure, "")
+	})
+
+	pingCtx, stopPing := context.WithCancel(ctx)
+	var (
+		pingWG  sync.WaitGroup
+		pingErr error
+		ponged  atomic.Bool
+	)
+	if w.cfg.pingInterval > 0 {
+		pingWG.Go(func() { pingErr = w.keepAlive(pingCtx, conn, &ponged) })
+	}
+
+	received := false
+	var readErr error
+	for {
+		// The read is not bound to ctx: closing the socket ends it, and a
+		// cancelled read context would drop the socket without a close
+		// frame.
+		typ, data, err := conn.Read(context.Background())
+		if err != nil {
+			readErr = err
+			break
+		}
+		received = true
+		if typ != websocket.MessageText {
+			w.s.push(malformed(w.route.op, data, "binary message where text was expected"))
+			continue
+		}
+		w.s.push(w.route.classify(data))
+	}
+
+	stopPing()
+	pingWG.Wait()
+	if stopCloser() {
+		_ = conn.CloseNow()
+	} else {
+		<-closed
+	}
+
+	healthy = received || ponged.Load()
+	if pingErr != nil {
+		return healthy, pingErr
+	}
+	return healthy, w.readError(readErr)
+}
+
+// keepAlive pings conn every interval. When a ping goes unanswered for the
+// timeout it drops the connection and returns the cause; it returns nil when
+// ctx ends or the connection closed for another reason.
+func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *atomic.Bool) error {
+	t := time.NewTicker(w.cfg.pingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, w.cfg.pingTimeout)
+		err := conn.Ping(pctx)
+		cancel()
+		switch {
+		case err == nil:
+			ponged.Store(true)
+		case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+			_ = conn.CloseNow()
+			return &OpError{Op: w.route.op, Err: fmt.Errorf("no answer to a ping within %v: %w", w.cfg.pingTimeout, err)}
+		default:
+			return nil
+		}
+	}
+}
+
+// readError describes why reading a connection failed.
+func (w *watcher) readError(err error) error {
+	switch {
+	case errors.Is(err, websocket.ErrMessageTooBig):
+		return &OpError{Op: w.route.op, Err: fmt.Errorf("%w: a message exceeded the limit of %d bytes", ErrMessageTooLarge, w.cfg.readLimit)}
+	case websocket.CloseStatus(err) != -1:
+		return &OpError{Op: w.route.op, Err: fmt.Errorf("closed by Pieces OS with status %d: %w", int(websocket.CloseStatus(err)), err)}
+	default:
+		return &OpError{Op: w.route.op, Err: fmt.Errorf("connection lost: %w", err)}
+	}
+}
+
+// backoffDelay returns the wait after the n-th failure in a row (n >= 1):
+// a random duration between max(lo, d/2) and d, with d = min(lo*2^(n-1), hi).
+// randN(k) must return a number in [0, k).
+func backoffDelay(n int, lo, hi time.Duration, randN func(int64) int64) time.Duration {
+	d := lo
+	for i := 1; i < n && d < hi; i++ {
+		if d > hi/2 {
+			d = hi
+			break
+		}
+		d *= 2
+	}
+	d = min(d, hi)
+	floor := max(lo, d/2)
+	if d <= floor {
+		return d
+	}
+	return floor + time.Duration(randN(int64(d-floor)+1))
+}
+
+// classifyProfileMessage turns one text message of /user/stream into an
+// event:
+//   - a JSON object that decodes to a UserProfile with a non-empty id is an
+//     EventProfile;
+//   - a message whose first non-space byte is not '{' (empty, null, a
+//     number, a bare string, an array, text that is not JSON) is how Pieces
+//     OS says that no user is signed in: an EventSignedOut;
+//   - anything else starting with '{' (invalid JSON, members of the wrong
+//     type, no id) is an EventMalformed.
+func classifyProfileMessage(data []byte) Event {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return Event{Kind: EventSignedOut}
+	}
+	if !json.Valid(trimmed) {
+		return malformed(opStreamUser, data, "message is not valid JSON")
+	}
+	var p UserProfile
+	if err := json.Unmarshal(trimmed, &p); err != nil {
+		return malformed(opStreamUser, data, "message is not a UserProfile: "+err.Error())
+	}
+	if p.ID == "" {
+		return malformed(opStreamUser, data, "UserProfile has no id")
+	}
+	return Event{Kind: EventProfile, Profile: &p}
+}
+
+// classifyCheckInMessage turns one text message of
+// /user/last_checked_in/stream into an event: a JSON object that decodes to
+// a UserLastCheckedInStreamOutput with a boolean needsRefresh member is an
+// EventCheckIn; anything else is an EventMalformed.
+func classifyCheckInMessage(data []byte) Event {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+		return malformed(opStreamCheckIn, data, "message is not a JSON object")
+	}
+	var out UserLastCheckedInStreamOutput
+	if err := json.Unmarshal(trimmed, &out); err != nil {
+		return malformed(opStreamCheckIn, data, "message is not a UserLastCheckedInStreamOutput: "+err.Error())
+	}
+	var required struct {
+		NeedsRefresh *bool `json:"needsRefresh"`
+	}
+	if err := json.Unmarshal(trimmed, &required); err != nil || required.NeedsRefresh == nil {
+		return malformed(opStreamCheckIn, data, "UserLastCheckedInStreamOutput has no needsRefresh")
+	}
+	return Event{Kind: EventCheckIn, CheckIn: &out}
+}
+
+// malformed builds an EventMalformed with a copy of the beginning of data.
+func malformed(op string, data []byte, why string) Event {
+	raw := bytes.Clone(data[:min(len(data), MaxRawExcerpt)])
+	return Event{
+		Kind: EventMalformed,
+		Err:  &OpError{Op: op, Err: fmt.Errorf("%w: %s", ErrMalformedResponse, why)},
+		Raw:  raw,
+	}
+}
+
+// eventClass groups kinds by how undelivered events are kept.
+type eventClass int
+
+const (
+	classState     eventClass = iota // queued in order, the oldest dropped beyond MaxPendingStateEvents
+	classData                        // conflated: only the newest is kept
+	classMalformed                   // conflated on its own
+)
+
+func classOf(k EventKind) eventClass {
+	switch k {
+	case EventProfile, EventSignedOut, EventCheckIn:
+		return classData
+	case EventMalformed:
+		return classMalformed
+	default:
+		return classState
+	}
+}
+
+// push adds ev to the undelivered events without ever waiting for the
+// consumer, then wakes deliver.
+func (s *Stream) push(ev Event) {
+	cls := classOf(ev.Kind)
+	s.mu.Lock()
+	if cls == classState {
+		n, first := 0, -1
+		for i, p := range s.queue {
+			if classOf(p.ev.Kind) == classState {
+				if first < 0 {
+					first = i
+				}
+				n++
+			}
+		}
+		if n >= MaxPendingStateEvents {
+			s.queue = slices.Delete(s.queue, first, first+1)
+		}
+	} else if i := slices.IndexFunc(s.queue, func(p pending) bool { return classOf(p.ev.Kind) == cls }); i >= 0 {
+		s.queue = slices.Delete(s.queue, i, i+1)
+	}
+	s.seq++
+	s.queue = append(s.queue, pending{seq: s.seq, ev: ev})
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// deliver hands the undelivered events to the consumer, oldest first, and
+// closes Events when ctx ends. While it waits for the consumer it keeps
+// watching the queue, so that an event replaced in the meantime is not the
+// one delivered.
+func (s *Stream) deliver(ctx context.Context) {
+	defer close(s.events)
+	for {
+		s.mu.Lock()
+		head, ok := pending{}, len(s.queue) > 0
+		if ok {
+			head = s.queue[0]
+		}
+		s.mu.Unlock()
+		if !ok {
+			select {
+			case <-s.notify:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case s.events <- head.ev:
+			s.mu.Lock()
+			if i := slices.IndexFunc(s.queue, func(p pending) bool { return p.seq == head.seq }); i >= 0 {
+				s.queue = slices.Delete(s.queue, i, i+1)
+			}
+			s.mu.Unlock()
+		case <-s.notify:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
