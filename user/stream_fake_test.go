@@ -36,9 +36,9 @@ type fakeStreams struct {
 	requests     []fakeRequest
 	wg           sync.WaitGroup
 
-	accepted chan struct{}           // one token per upgraded connection
+	accepted chan struct{}             // one token per upgraded connection
 	ends     chan websocket.StatusCode // close status each connection ended with, as the server saw it
-	arrived  chan struct{}           // one token per handshake request
+	arrived  chan struct{}             // one token per handshake request
 }
 
 type fakeRequest struct {
