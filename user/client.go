@@ -2,10 +2,18 @@
 // service that listens on loopback (by default http://127.0.0.1:39300).
 //
 // Create a Client with New, then call one method per operation: Snapshot,
-// Refresh, Update, UpdateVanity, HasFeatureAccess and the rest. Every non-2xx
-// answer is an *Error that errors.Is matches against a sentinel per status
+// Refresh, Update, UpdateVanity, HasFeatureAccess and the rest; each
+// method's documentation names the route it calls. Every non-2xx answer is
+// an *Error that errors.Is matches against a sentinel per status
 // (ErrVanityTaken for 409, ErrNotImplemented for 501, ErrNotSignedIn for 511,
-// ...). WatchProfile and WatchCheckIns follow the two WebSocket streams and
+// ...). Other failures are an *OpError: bad arguments (ErrInvalidInput),
+// transport errors, and answers that are not what the operation documents
+// (ErrMalformedResponse, ErrResponseTooLarge). Snapshot reports a Pieces OS
+// without a signed-in user as ErrSignedOut. GET operations are retried after
+// transport errors and 502, 503 and 504 answers (see RetryPolicy); POST
+// operations never are.
+//
+// WatchProfile and WatchCheckIns follow the two WebSocket streams and
 // reconnect on their own. Discover finds a running Pieces OS on its port
 // range.
 //

@@ -72,7 +72,9 @@ type Error struct {
 	Op string
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Body is the text of the answer, cut to MaxErrorBody bytes.
+	// Body is the text of the answer, cut to MaxErrorBody bytes, with the
+	// access token and the application id replaced by "[REDACTED]" should
+	// Pieces OS echo them.
 	Body string
 	// BadRequest is the decoded JSON body of a 400 from HasFeatureAccess.
 	BadRequest *HasFeatureAccessBadRequestError
@@ -114,9 +116,10 @@ func StatusCode(err error) int {
 	return 0
 }
 
-// OpError is a failure that did not come from an answer of Pieces OS: the
-// request could not be built or sent, or the answer could not be read or
-// decoded. Err keeps the cause, so errors.Is(err, context.DeadlineExceeded)
+// OpError is a failure that did not come from an error answer of Pieces OS:
+// an argument was invalid (ErrInvalidInput), the request could not be sent,
+// or the answer could not be read or decoded (ErrMalformedResponse,
+// ErrResponseTooLarge). Err keeps the cause, so errors.Is(err, context.DeadlineExceeded)
 // and errors.Is(err, ErrMalformedResponse) work through it.
 type OpError struct {
 	Op  string // operationId
