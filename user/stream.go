@@ -473,7 +473,9 @@ func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	})
 
-	pingCtx, stopPing := context.WithCancel(ctx)
+	// Pings end with the connection, not with ctx: the end of ctx closes
+	// the socket normally, which fails a ping under way anyway.
+	pingCtx, stopPing := context.WithCancel(context.WithoutCancel(ctx))
 	var (
 		pingWG  sync.WaitGroup
 		pingErr error
@@ -519,7 +521,7 @@ func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool
 
 // keepAlive pings conn every interval. When a ping goes unanswered for the
 // timeout it drops the connection and returns the cause; it returns nil when
-// ctx ends or the connection closed for another reason.
+// ctx is cancelled or the connection closed for another reason.
 func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *atomic.Bool) error {
 	t := time.NewTicker(w.cfg.pingInterval)
 	defer t.Stop()
@@ -535,7 +537,10 @@ func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *a
 		switch {
 		case err == nil:
 			ponged.Store(true)
-		case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, context.DeadlineExceeded):
+			// The ping, or the write of it, ran out of time. The reader
+			// may already have seen the socket close as a result and
+			// cancelled ctx: this is still the cause to report.
 			_ = conn.CloseNow()
 			return &OpError{Op: w.route.op, Err: fmt.Errorf("no answer to a ping within %v: %w", w.cfg.pingTimeout, err)}
 		default:

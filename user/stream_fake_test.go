@@ -18,7 +18,7 @@ import (
 // waitLimit bounds every wait of the stream tests. It is a guard against a
 // hang, not a timing assertion: the tests never need more than a fraction
 // of it.
-const waitLimit = 15 * time.Second
+const waitLimit = time.Minute
 
 // fakeStreams is a small WebSocket server playing the two streams of Pieces
 // OS. Every connection first receives the current message (if any), then
