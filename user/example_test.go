@@ -2,58 +2,15 @@ package user_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
-
-// exampleServer stands in for Pieces OS in the examples. It knows one
-// user, Ada, and treats the vanity name "taken" as taken.
-func exampleServer() *httptest.Server {
-	ada := user.UserProfile{
-		ID:         "0b9e1c52-7d1a-4c1e-9f3a-0c6f1d2e3a4b",
-		Name:       "Ada",
-		Aesthetics: user.Aesthetics{Font: user.Font{Size: 12}, Theme: user.Theme{Dark: true}},
-	}
-	reply := func(w http.ResponseWriter, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(v)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("HEAD /.well-known/health", func(http.ResponseWriter, *http.Request) {})
-	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, user.ReturnedUserProfile{User: ada})
-	})
-	mux.HandleFunc("POST /user/update/vanity", func(w http.ResponseWriter, r *http.Request) {
-		var p user.UserProfile
-		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		if p.Vanityname == "taken" {
-			http.Error(w, "the vanity name is taken", http.StatusConflict)
-			return
-		}
-		reply(w, p)
-	})
-	mux.HandleFunc("POST /user/has_feature_access", func(w http.ResponseWriter, r *http.Request) {
-		var in user.HasFeatureAccessInput
-		json.NewDecoder(r.Body).Decode(&in)
-		reply(w, user.HasFeatureAccessOutput{
-			CanUse:  in.Feature == user.HasFeatureAccessEnumSHARESNIPPET,
-			Enabled: true,
-			Reason:  "checked " + string(in.Feature),
-		})
-	})
-	return httptest.NewServer(mux)
-}
 
 func ExampleNew() {
 	c, err := user.New(
@@ -73,7 +30,11 @@ func ExampleNew() {
 }
 
 func ExampleClient_Snapshot() {
-	srv := exampleServer()
+	srv, err := usertest.NewServer() // a fake Pieces OS; Ada Lovelace is signed in
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
 	c, err := user.New(user.WithBaseURL(srv.URL), user.WithApplicationID("my-plugin"))
 	if err != nil {
@@ -91,11 +52,15 @@ func ExampleClient_Snapshot() {
 		fmt.Println("signed in as", p.Name)
 	}
 	// Output:
-	// signed in as Ada
+	// signed in as Ada Lovelace
 }
 
 func ExampleClient_UpdateVanity() {
-	srv := exampleServer()
+	srv, err := usertest.NewServer(usertest.WithTakenVanity("taken")) // a fake Pieces OS
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
 	c, err := user.New(user.WithBaseURL(srv.URL), user.WithApplicationID("my-plugin"))
 	if err != nil {
@@ -122,7 +87,11 @@ func ExampleClient_UpdateVanity() {
 }
 
 func ExampleClient_HasFeatureAccess() {
-	srv := exampleServer()
+	srv, err := usertest.NewServer() // a fake Pieces OS; Ada Lovelace is signed in
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
 	c, err := user.New(user.WithBaseURL(srv.URL), user.WithApplicationID("my-plugin"))
 	if err != nil {
@@ -135,17 +104,25 @@ func ExampleClient_HasFeatureAccess() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("can use:", out.CanUse, "| enabled:", out.Enabled, "| reason:", out.Reason)
+	if out.CanUse {
+		fmt.Println("sharing is allowed")
+	} else {
+		fmt.Println("sharing is not allowed:", out.Reason)
+	}
 	// Output:
-	// can use: true | enabled: true | reason: checked SHARE_SNIPPET
+	// sharing is allowed
 }
 
-// Discover probes the ports Pieces OS uses. Here a stand-in server plays
-// Pieces OS, so the example probes its port with DiscoverPorts.
+// Discover probes the ports Pieces OS uses. Here the fake plays Pieces OS on
+// a port of its own, so the example probes that port with DiscoverPorts.
 func ExampleDiscover() {
-	srv := exampleServer()
+	srv, err := usertest.NewServer() // a fake Pieces OS; Ada Lovelace is signed in
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
-	_, portText, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	_, portText, _ := net.SplitHostPort(srv.Addr())
 	port, _ := strconv.Atoi(portText)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
