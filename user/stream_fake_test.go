@@ -424,7 +424,6 @@ type pipeNet struct {
 	once  sync.Once
 
 	mu       sync.Mutex
-	down     bool // dials are refused
 	blackout bool // dials hang until their context ends
 }
 

@@ -293,8 +293,8 @@ func TestWatchInvalidOptions(t *testing.T) {
 		}
 	}
 
-	//nolint:staticcheck // a nil context is the input under test
-	if s, err := c.WatchProfile(nil); err == nil || s != nil || !strings.Contains(err.Error(), "nil context") {
+	var nilCtx context.Context // the input under test
+	if s, err := c.WatchProfile(nilCtx); err == nil || s != nil || !strings.Contains(err.Error(), "nil context") {
 		t.Errorf("WatchProfile(nil) = (%v, %v), want an error about the nil context", s, err)
 	}
 	var nilClient *Client
@@ -903,5 +903,62 @@ func TestStreamPushConflation(t *testing.T) {
 	}
 	if raw := s.queue[0].ev.Raw; string(raw) != "b" {
 		t.Errorf("kept malformed %q, want the newest", raw)
+	}
+}
+
+func BenchmarkStreamClassifyProfileMessage(b *testing.B) {
+	p := UserProfile{
+		ID: "0f3c2a7e-5b7d-4c1e-9a43-2d7f1c9e8b10", Name: "Ada Lovelace", Email: "ada@example.com",
+		Username: "ada", Vanityname: "ada", APIKeys: []string{strings.Repeat("k", 64), strings.Repeat("q", 64)},
+	}
+	msg, err := json.Marshal(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if ev := classifyProfileMessage(msg); ev.Kind != EventProfile {
+			b.Fatalf("got %v", ev.Kind)
+		}
+	}
+}
+
+// BenchmarkStreamDelivery measures one event through the queue to a
+// consumer that keeps up.
+func BenchmarkStreamDelivery(b *testing.B) {
+	ctx, cancel := context.WithCancel(b.Context())
+	s := &Stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
+	s.wg.Go(func() { s.deliver(ctx) })
+	defer s.Close()
+	p := &UserProfile{ID: "u1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.push(Event{Kind: EventProfile, Profile: p})
+		<-s.events
+	}
+}
+
+// BenchmarkWatchProfileMessage measures one profile message from a
+// loopback server to the consumer, end to end.
+func BenchmarkWatchProfileMessage(b *testing.B) {
+	f := newFakeStreams(nil)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	defer f.Close()
+	c := newStreamClient(b, srv.URL)
+	s, err := c.WatchProfile(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	expectKind(b, s, EventConnected)
+	msg := profileMsg(b, "u1", "Ada")
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		// One message at a time, so that conflation skips none.
+		f.Send(websocket.MessageText, msg)
+		expectKind(b, s, EventProfile)
 	}
 }
