@@ -243,3 +243,18 @@ func TestNoCredentials(t *testing.T) {
 		t.Errorf("%d requests, want 2", len(got))
 	}
 }
+
+// TestUnconstructedClient checks that a Client not made by New fails with
+// an error instead of a panic.
+func TestUnconstructedClient(t *testing.T) {
+	t.Parallel()
+	var nilClient *user.Client
+	for name, c := range map[string]*user.Client{"zero": {}, "nil": nilClient} {
+		_, err := c.Snapshot(t.Context())
+		checkOpError(t, err, "userSnapshot", user.ErrInvalidInput, "not created with New")
+		err = c.AssociateEntity(t.Context(), "", "e")
+		checkOpError(t, err, "userAssociateEntity", user.ErrInvalidInput, "user ID is empty")
+		_, err = c.Update(t.Context(), &user.UserProfile{ID: name})
+		checkOpError(t, err, "updateUser", user.ErrInvalidInput, "not created with New")
+	}
+}

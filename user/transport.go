@@ -45,7 +45,12 @@ type answer struct {
 
 // server is the base URL in the form gen's request builders resolve routes
 // against: with a trailing slash, so that a path prefix is kept.
-func (c *Client) server() string { return c.baseStr + "/" }
+func (c *Client) server() string {
+	if c == nil {
+		return "/"
+	}
+	return c.baseStr + "/"
+}
 
 // jsonBody encodes v for an operation whose body is optional: a nil v sends
 // no body and no Content-Type.
@@ -65,6 +70,9 @@ func jsonBody[T any](v *T) (io.Reader, string, error) {
 // requests are retried according to c.retry after a transport failure or a
 // 502, 503 or 504 answer; other methods are sent once.
 func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildErr error) (*answer, error) {
+	if c == nil || c.hc == nil || c.base == nil {
+		return nil, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
+	}
 	if buildErr != nil {
 		return nil, c.opError(ep.op, buildErr)
 	}
@@ -78,7 +86,7 @@ func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildEr
 		attempts = max(c.retry.MaxAttempts, 1)
 	}
 	for attempt := 1; ; attempt++ {
-		ans, retryable, err := c.roundTrip(ctx, ep, req)
+		ans, retryable, err := c.roundTrip(ctx, req)
 		if err == nil {
 			retryable = retryableStatus(ans.status)
 		}
@@ -120,7 +128,7 @@ func (c *Client) setHeaders(ep endpoint, req *http.Request) {
 
 // roundTrip makes one attempt. On failure it also says whether a GET may be
 // tried again: transport failures may, an over-limit body may not.
-func (c *Client) roundTrip(ctx context.Context, ep endpoint, req *http.Request) (*answer, bool, error) {
+func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, bool, error) {
 	resp, err := c.hc.Do(req.Clone(ctx))
 	if err != nil {
 		return nil, true, err
@@ -253,6 +261,9 @@ const redactedMark = "[REDACTED]"
 
 // redact replaces the access token and the application id in s.
 func (c *Client) redact(s string) string {
+	if c == nil {
+		return s
+	}
 	for _, secret := range [...]string{c.token, c.appID} {
 		if secret != "" {
 			s = strings.ReplaceAll(s, secret, redactedMark)
