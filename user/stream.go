@@ -259,8 +259,9 @@ func WithDialTimeout(d time.Duration) WatchOption {
 }
 
 // Stream follows one WebSocket stream of Pieces OS and reconnects on its
-// own. Receive from Events; end it with Close or by cancelling the context
-// given to WatchProfile or WatchCheckIns.
+// own. Get one from WatchProfile or WatchCheckIns, receive from Events, and
+// end it with Close or by cancelling the context given to Watch*. Its
+// methods are safe for concurrent use.
 type Stream struct {
 	events chan Event
 	notify chan struct{} // a token tells deliver that the queue changed
@@ -283,9 +284,12 @@ func (s *Stream) Events() <-chan Event { return s.events }
 
 // Close ends the Stream: it closes the socket with a normal closure, waits
 // until every goroutine of the Stream has exited and closes Events. It may
-// be called any number of times, from any goroutine, and always returns
-// nil.
+// be called any number of times, from any goroutine (the one receiving
+// from Events included), and always returns nil.
 func (s *Stream) Close() error {
+	if s == nil || s.cancel == nil {
+		return nil // not made by Watch*: nothing runs
+	}
 	s.cancel()
 	s.wg.Wait()
 	return nil

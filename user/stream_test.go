@@ -719,6 +719,46 @@ func TestWatchProfileCloseConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
+func TestStreamCloseWithoutWatch(t *testing.T) {
+	t.Parallel()
+	var zero Stream
+	if err := zero.Close(); err != nil {
+		t.Errorf("Close of a zero Stream: %v", err)
+	}
+	var nilStream *Stream
+	if err := nilStream.Close(); err != nil {
+		t.Errorf("Close of a nil *Stream: %v", err)
+	}
+}
+
+func TestWatchProfileCloseFromConsumer(t *testing.T) {
+	t.Parallel()
+	f := newFakeStreams(profileMsg(t, "u1", "Ada"))
+	c := newStreamClient(t, startFake(t, f))
+	s := watchProfile(t, c, fastBackoff())
+	n := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range s.Events() {
+			n++
+			if ev.Kind == EventProfile {
+				if err := s.Close(); err != nil { // must not wait for this loop
+					t.Errorf("Close: %v", err)
+				}
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(waitLimit):
+		t.Fatal("Close called by the consumer did not end the stream")
+	}
+	if n != 2 {
+		t.Errorf("received %d events, want connected and profile", n)
+	}
+}
+
 func TestWatchProfileManySubscribers(t *testing.T) {
 	t.Parallel()
 	const n = 100
