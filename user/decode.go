@@ -46,9 +46,8 @@ func decodeText(c *Client, op string, ans *answer) (string, error) {
 	return s, nil
 }
 
-// checkMediaType checks the Content-Type of an answer against want. For
-// JSON, structured suffixes such as application/problem+json are accepted
-// too.
+// checkMediaType checks that the Content-Type of an answer names the media
+// type want; parameters such as charset may follow.
 func checkMediaType(h http.Header, want string) error {
 	ct := h.Get("Content-Type")
 	if ct == "" {
@@ -58,7 +57,7 @@ func checkMediaType(h http.Header, want string) error {
 	if err != nil {
 		return fmt.Errorf("%w: Content-Type %q is not a valid media type, want %s", ErrMalformedResponse, ct, want)
 	}
-	if mt == want || (want == mediaJSON && strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+	if mt == want {
 		return nil
 	}
 	return fmt.Errorf("%w: media type is %s, want %s", ErrMalformedResponse, mt, want)
