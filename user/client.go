@@ -1,24 +1,3 @@
-// Package user is a Go client for the User API of Pieces OS, the desktop
-// service that listens on loopback (by default http://127.0.0.1:39300).
-//
-// Create a Client with New, then call one method per operation: Snapshot,
-// Refresh, Update, UpdateVanity, HasFeatureAccess and the rest; each
-// method's documentation names the route it calls. Every non-2xx answer is
-// an *Error that errors.Is matches against a sentinel per status
-// (ErrVanityTaken for 409, ErrNotImplemented for 501, ErrNotSignedIn for 511,
-// ...). Other failures are an *OpError: bad arguments (ErrInvalidInput),
-// transport errors, and answers that are not what the operation documents
-// (ErrMalformedResponse, ErrResponseTooLarge). Snapshot reports a Pieces OS
-// without a signed-in user as ErrSignedOut. GET operations are retried after
-// transport errors and 502, 503 and 504 answers (see RetryPolicy); POST
-// operations never are.
-//
-// WatchProfile and WatchCheckIns follow the two WebSocket streams and
-// reconnect on their own. Discover finds a running Pieces OS on its port
-// range.
-//
-// The models are those of package gen, re-exported here as type aliases, so
-// ordinary use never imports gen.
 package user
 
 import (
