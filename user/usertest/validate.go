@@ -52,7 +52,7 @@ func checkBody(op operation, contentType string, body []byte) *bodyProblem {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if op.bodyRequired {
 			return &bodyProblem{status: http.StatusBadRequest,
-				msg: fmt.Sprintf("%s needs a JSON request body (%s); none was sent", op.id, op.body.Name())}
+				msg: fmt.Sprintf("the operation needs a JSON request body (%s); none was sent", op.body.Name())}
 		}
 		return nil
 	}
@@ -240,7 +240,10 @@ func checkValue(path string, v any, t reflect.Type) error {
 			return mismatch("an integer")
 		}
 		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
-			return &memberError{path: path, reason: fmt.Sprintf("%s is not an integer that fits %d bits", n, t.Bits())}
+			if strings.ContainsAny(n.String(), ".eE") {
+				return &memberError{path: path, reason: fmt.Sprintf("%s is not an integer", n)}
+			}
+			return &memberError{path: path, reason: fmt.Sprintf("%s does not fit in %d bits", n, t.Bits())}
 		}
 		return nil
 	case reflect.Float32, reflect.Float64:

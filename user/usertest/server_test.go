@@ -1,0 +1,337 @@
+package usertest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/pieces-go/pieces-os-client-go/gen"
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
+	"go.uber.org/goleak"
+)
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	for _, method := range []string{http.MethodHead, http.MethodGet} {
+		res := send(t, srv, method, "/.well-known/health", "", nil)
+		if res.status != http.StatusOK {
+			t.Errorf("%s /.well-known/health: got %d", method, res.status)
+		}
+	}
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") || !strings.HasSuffix(srv.URL, srv.Addr()) {
+		t.Errorf("URL %q and Addr %q disagree or are not on loopback", srv.URL, srv.Addr())
+	}
+}
+
+func TestRestartOnSameAddr(t *testing.T) {
+	t.Parallel()
+	first, err := usertest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := first.Addr()
+	first.SignOut()
+	first.Close()
+	first.Close() // idempotent
+
+	second := usertest.Start(t, usertest.WithAddr(addr))
+	if second.Addr() != addr || second.URL != first.URL {
+		t.Fatalf("restarted on %s, want %s", second.Addr(), addr)
+	}
+	res, err := newClient(t, second).UserSnapshotWithResponse(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.JSON200 == nil || res.JSON200.User.ID == "" {
+		t.Errorf("the restarted server does not serve a fresh state: %d %s", res.StatusCode(), res.Body)
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opt  usertest.Option
+		want string
+	}{
+		{"non-loopback addr", usertest.WithAddr("0.0.0.0:0"), "loopback"},
+		{"public addr", usertest.WithAddr("192.0.2.1:80"), "loopback"},
+		{"malformed addr", usertest.WithAddr("nowhere"), "nowhere"},
+		{"zero check-in interval", usertest.WithCheckInInterval(0), "positive"},
+		{"negative latency", usertest.WithLatency(-time.Second), "negative"},
+		{"nil log", usertest.WithLog(nil), "nil"},
+		{"nil option", nil, "nil Option"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := usertest.NewServer(tt.opt)
+			if err == nil {
+				srv.Close()
+				t.Fatal("NewServer accepted the option")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLog(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	srv := usertest.Start(t, usertest.WithLog(&buf))
+	send(t, srv, http.MethodGet, "/user", "", nil)
+	send(t, srv, http.MethodGet, "/nowhere", "", nil)
+	ws := dial(t, srv, "/user/stream")
+	read(t, ws)
+	_ = ws.Close(websocket.StatusNormalClosure, "")
+
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^GET /user 200 \S+$`),
+		regexp.MustCompile(`(?m)^GET /nowhere 404 \S+$`),
+		regexp.MustCompile(`(?m)^GET /user/stream 101 \S+$`),
+	}
+	waitFor(t, "the stream's log line", func() bool { return want[2].MatchString(buf.String()) })
+	for _, re := range want {
+		if !re.MatchString(buf.String()) {
+			t.Errorf("log has no line matching %s:\n%s", re, buf.String())
+		}
+	}
+}
+
+func TestRequests(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	c := newClient(t, srv)
+	p := usertest.DefaultProfile()
+	p.Vanityname = "lovelace"
+	if _, err := c.UserUpdateVanityWithResponse(testCtx(t), p); err != nil {
+		t.Fatal(err)
+	}
+	send(t, srv, http.MethodGet, "/user?x=1", "", nil)
+
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("got %d requests, want 2: %+v", len(reqs), reqs)
+	}
+	v := reqs[0]
+	if v.Method != http.MethodPost || v.Path != "/user/update/vanity" || v.OperationID != "userUpdateVanity" {
+		t.Errorf("first request: %s %s %s", v.Method, v.Path, v.OperationID)
+	}
+	if v.Header.Get("X-Application-ID") != appID || !strings.Contains(string(v.Body), `"vanityname":"lovelace"`) {
+		t.Errorf("first request: header %v, body %s", v.Header, v.Body)
+	}
+	if reqs[1].OperationID != "userSnapshot" || reqs[1].Query != "x=1" {
+		t.Errorf("second request: %+v", reqs[1])
+	}
+
+	// The log hands out copies.
+	reqs[0].Header.Set("X-Application-ID", "changed")
+	if srv.Requests()[0].Header.Get("X-Application-ID") != appID {
+		t.Error("changing a returned Request changed the log")
+	}
+
+	srv.ResetRequests()
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests after ResetRequests", n)
+	}
+}
+
+func TestFailNext(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	c := newClient(t, srv)
+	if err := srv.FailNext("userSnapshot", 2, http.StatusBadGateway, "upstream down"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		res, err := c.UserSnapshotWithResponse(testCtx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode() != http.StatusBadGateway || !isText(res.ContentType()) || string(res.Body) != "upstream down" {
+			t.Errorf("call %d: got %d %q %q", i, res.StatusCode(), res.ContentType(), res.Body)
+		}
+	}
+	res, err := c.UserSnapshotWithResponse(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode() != http.StatusOK {
+		t.Errorf("third call: got %d, want 200", res.StatusCode())
+	}
+
+	// A canned answer comes before any check of the body.
+	if err := srv.FailNext("userHasFeatureAccess", 1, http.StatusNotFound, "no such feature"); err != nil {
+		t.Fatal(err)
+	}
+	if r := send(t, srv, http.MethodPost, "/user/has_feature_access", "", nil); r.status != http.StatusNotFound {
+		t.Errorf("has_feature_access after FailNext: got %d %s", r.status, r.body)
+	}
+
+	// n = 0 cancels.
+	if err := srv.FailNext("refreshUser", 5, 500, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.FailNext("refreshUser", 0, 500, ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.RefreshUserWithResponse(testCtx(t)); r.StatusCode() != 200 {
+		t.Errorf("refreshUser after cancelling: got %d", r.StatusCode())
+	}
+
+	// RespondNext can break the spec on purpose.
+	if err := srv.RespondNext("userSnapshot", 1, http.StatusOK, "application/json", `{"user":`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UserSnapshotWithResponse(testCtx(t)); err == nil {
+		t.Error("a truncated JSON answer decoded without error")
+	}
+
+	for _, tt := range []struct {
+		op        string
+		n, status int
+	}{
+		{"noSuchOperation", 1, 500},
+		{"UserSnapshot", 1, 500},
+		{"userSnapshot", -1, 500},
+		{"userSnapshot", 1, 99},
+		{"userSnapshot", 1, 600},
+	} {
+		if err := srv.FailNext(tt.op, tt.n, tt.status, ""); err == nil {
+			t.Errorf("FailNext(%q, %d, %d) accepted", tt.op, tt.n, tt.status)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	c := newClient(t, srv)
+	srv.SetLatency(time.Hour)
+
+	// The client gives up long before the answer would come.
+	ctx, cancel := context.WithCancel(testCtx(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.UserSnapshotWithResponse(ctx)
+		done <- err
+	}()
+	waitFor(t, "the delayed request to arrive", func() bool { return len(srv.Requests()) == 1 })
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("delayed request ended with %v, want context.Canceled", err)
+	}
+
+	srv.SetLatency(0)
+	if res, err := c.UserSnapshotWithResponse(testCtx(t)); err != nil || res.StatusCode() != 200 {
+		t.Errorf("without latency: %v", err)
+	}
+}
+
+func TestCloseEndsDelayedRequests(t *testing.T) {
+	t.Parallel()
+	srv, err := usertest.NewServer(usertest.WithLatency(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv)
+	done := make(chan *gen.UserSnapshotResponse, 1)
+	go func() {
+		res, _ := c.UserSnapshotWithResponse(testCtx(t))
+		done <- res
+	}()
+	waitFor(t, "the delayed request to arrive", func() bool { return len(srv.Requests()) == 1 })
+	srv.Close()
+	if res := <-done; res != nil && res.StatusCode() != http.StatusServiceUnavailable {
+		t.Errorf("delayed request got %d, want 503 or no answer", res.StatusCode())
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		body, allow  string
+	}{
+		{"GET", "/nowhere", 404, "no route for GET /nowhere", ""},
+		{"POST", "/user/x/entities/befriend/y", 404, "no route for POST /user/x/entities/befriend/y", ""},
+		{"GET", "/user/", 404, "no route for GET /user/", ""},
+		{"DELETE", "/user/clear", 405, "DELETE", "POST"},
+		{"GET", "/user/clear", 405, "GET", "POST"},
+		{"POST", "/user", 405, "POST", "GET, HEAD"},
+		{"PUT", "/.well-known/health", 405, "PUT", "GET, HEAD"},
+	} {
+		res := send(t, srv, tt.method, tt.path, "", nil)
+		if res.status != tt.status || !isText(res.header.Get("Content-Type")) || !strings.Contains(res.body, tt.body) {
+			t.Errorf("%s %s: got %d %q %q, want %d text/plain containing %q",
+				tt.method, tt.path, res.status, res.header.Get("Content-Type"), res.body, tt.status, tt.body)
+		}
+		if got := res.header.Get("Allow"); got != tt.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tt.method, tt.path, got, tt.allow)
+		}
+	}
+}
+
+// TestCloseLeavesNoGoroutines runs alone (not in parallel) so that it can
+// compare the goroutines before and after a busy server's life.
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	srv, err := usertest.NewServer(usertest.WithCheckInInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	c, err := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := c.UserSnapshotWithResponse(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var conns []*websocket.Conn
+	for _, path := range []string{"/user/stream", "/user/last_checked_in/stream"} {
+		ws, _, err := websocket.Dial(ctx, wsURL(srv, path), &websocket.DialOptions{HTTPClient: hc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, ws)
+	}
+	if err := srv.WaitStreams(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	// Both clients read until the server closes their sockets.
+	ended := make(chan error, len(conns))
+	for _, ws := range conns {
+		go func() {
+			for {
+				if _, _, err := ws.Read(ctx); err != nil {
+					ended <- err
+					return
+				}
+			}
+		}()
+	}
+	srv.Close()
+	for range conns {
+		if err := <-ended; websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+			t.Errorf("stream ended with %v, want a normal closure", err)
+		}
+	}
+	for _, ws := range conns {
+		_ = ws.CloseNow()
+	}
+	tr.CloseIdleConnections()
+}
