@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pieces-go/pieces-os-client-go/user"
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
+)
+
+// operationIDs lists the operationId of every operation of the User API,
+// the WebSocket routes included, in alphabetical order: the names --fail
+// of serve-fake accepts.
+func operationIDs() []string {
+	return []string{
+		"clearUser", "refreshUser", "selectUser", "streamUser",
+		"streamUserLastCheckedIn", "updateUser", "userAccessToken",
+		"userAssociateEntity", "userBetaStatus", "userCheckout",
+		"userDisassociateEntity", "userHasFeatureAccess",
+		"userManageSubscriptions", "userPaddleRefresh", "userProviders",
+		"userSnapshot", "userUpdateVanity",
+	}
+}
+
+// failure is one --fail flag of serve-fake.
+type failure struct {
+	op     string
+	status int
+}
+
+// failList collects the --fail flags; it is a flag.Value.
+type failList []failure
+
+func (l *failList) String() string {
+	if l == nil {
+		return ""
+	}
+	parts := make([]string, len(*l))
+	for i, f := range *l {
+		parts[i] = fmt.Sprintf("%s=%d", f.op, f.status)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set parses OPERATION=STATUS. The operation is matched in any case and
+// stored as the spec spells it.
+func (l *failList) Set(v string) error {
+	opArg, statusArg, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("%q is not OPERATION=STATUS, such as userUpdateVanity=500", v)
+	}
+	i := slices.IndexFunc(operationIDs(), func(id string) bool { return strings.EqualFold(id, strings.TrimSpace(opArg)) })
+	if i < 0 {
+		return fmt.Errorf("unknown operation %q; valid operations: %s", opArg, strings.Join(operationIDs(), ", "))
+	}
+	status, err := strconv.Atoi(strings.TrimSpace(statusArg))
+	if err != nil || status < 200 || status > 599 {
+		return fmt.Errorf("status %q of %s is not a number from 200 to 599", statusArg, operationIDs()[i])
+	}
+	*l = append(*l, failure{op: operationIDs()[i], status: status})
+	return nil
+}
+
+// failForever is the count given to usertest's FailNext for a --fail flag:
+// FailNext takes a number of calls, and this one is never used up.
+const failForever = math.MaxInt
+
+func setupServeFake(fs *flag.FlagSet) action {
+	addr := fs.String("addr", net.JoinHostPort(user.DiscoverHost, strconv.Itoa(user.FirstPort)), "loopback `HOST:PORT` to listen on (port 0 picks a free one)")
+	signedOut := fs.Bool("signed-out", false, "start with nobody signed in")
+	taken := fs.String("taken-vanity", "", "comma-separated vanity `NAMES` taken by other users (vanity answers 409)")
+	var fails failList
+	fs.Var(&fails, "fail", "make every call of an operation answer a status, as `OPERATION=STATUS` (repeatable), such as userUpdateVanity=500")
+	latency := fs.Duration("latency", 0, "delay every answer by `DUR`")
+	checkIn := fs.Duration("checkin-interval", usertest.DefaultCheckInInterval, "`DUR`ation between two messages of the check-in stream")
+	return func(s *session, _ []string) error {
+		if err := checkLoopbackAddr(*addr); err != nil {
+			return err
+		}
+		if *latency < 0 {
+			return usagef("serve-fake: --latency %v is negative", *latency)
+		}
+		if *checkIn <= 0 {
+			return usagef("serve-fake: --checkin-interval %v is not positive", *checkIn)
+		}
+		opts := []usertest.Option{
+			usertest.WithAddr(*addr),
+			usertest.WithLog(s.stderr),
+			usertest.WithLatency(*latency),
+			usertest.WithCheckInInterval(*checkIn),
+		}
+		if *signedOut {
+			opts = append(opts, usertest.WithSignedOut())
+		}
+		var names []string
+		for n := range strings.SplitSeq(*taken, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		if len(names) > 0 {
+			opts = append(opts, usertest.WithTakenVanity(names...))
+		}
+
+		srv, err := usertest.NewServer(opts...)
+		if err != nil {
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return fmt.Errorf("serve-fake: %w (is Pieces OS or another fake running? pick a free port with --addr 127.0.0.1:0)", err)
+			}
+			return fmt.Errorf("serve-fake: %w", err)
+		}
+		defer srv.Close()
+		for _, f := range fails {
+			body := fmt.Sprintf("%s fails on purpose (serve-fake --fail %s=%d)", f.op, f.op, f.status)
+			if err := srv.FailNext(f.op, failForever, f.status, body); err != nil {
+				return usagef("serve-fake: --fail %s=%d: %v", f.op, f.status, err)
+			}
+		}
+		if _, err := fmt.Fprintf(s.stdout, "listening on %s\n", srv.URL); err != nil {
+			return err
+		}
+		<-s.ctx.Done()
+		srv.Close()
+		fmt.Fprintf(s.stderr, "%s: serve-fake stopped\n", progName)
+		return nil
+	}
+}
+
+// checkLoopbackAddr checks --addr of serve-fake: a host:port whose host is
+// a loopback address or localhost, as usertest requires.
+func checkLoopbackAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("serve-fake: --addr %q is not host:port: %v", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usagef("serve-fake: --addr %q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	if host != "localhost" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			return usagef("serve-fake: --addr %q: the host must be a loopback address such as 127.0.0.1, since the fake has no authentication", addr)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pieces-go/pieces-os-client-go/user"
+)
+
+// emit prints the result of a command: v as indented JSON with --json,
+// otherwise the summary text writes, aligned in columns at each tab.
+func (s *session) emit(v any, text func(w io.Writer)) error {
+	if s.json {
+		enc := json.NewEncoder(s.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	text(tw)
+	return tw.Flush()
+}
+
+// emitNothing finishes a command that has no result: it says what happened,
+// unless --json asks for results only, in which case it prints nothing.
+func (s *session) emitNothing(msg string) error {
+	if s.json {
+		return nil
+	}
+	_, err := fmt.Fprintln(s.stdout, msg)
+	return err
+}
+
+// orNone stands in for an empty value in a summary.
+func orNone(v string) string {
+	if v == "" {
+		return "-"
+	}
+	return v
+}
+
+// writeProfile writes the summary of a profile: who the user is, the state
+// and addresses of the personal cloud, and the number of entities.
+func writeProfile(w io.Writer, p *user.UserProfile) {
+	fmt.Fprintf(w, "name:\t%s\n", orNone(p.Name))
+	fmt.Fprintf(w, "email:\t%s\n", orNone(p.Email))
+	fmt.Fprintf(w, "username:\t%s\n", orNone(p.Username))
+	fmt.Fprintf(w, "vanity name:\t%s\n", orNone(p.Vanityname))
+	fmt.Fprintf(w, "id:\t%s\n", orNone(p.ID))
+	a := p.Allocation
+	if a.ID == "" {
+		fmt.Fprintf(w, "cloud:\tnot connected\n")
+	} else {
+		fmt.Fprintf(w, "cloud:\t%s\n", orNone(string(a.Status.Cloud)))
+		for _, u := range []struct {
+			label string
+			url   user.AllocationCloudURL
+		}{{"base", a.Urls.Base}, {"id", a.Urls.ID}, {"vanity", a.Urls.Vanity}} {
+			if u.url.URL != "" {
+				fmt.Fprintf(w, "  %s URL:\t%s (%s)\n", u.label, u.url.URL, orNone(string(u.url.Status)))
+			}
+		}
+	}
+	fmt.Fprintf(w, "entities:\t%d\n", len(p.Entities.Iterable))
+}
+
+// writeProviders lists the sign-in providers of a profile.
+func writeProviders(w io.Writer, p *user.UserProfile) {
+	if len(p.Providers.Iterable) == 0 {
+		fmt.Fprintf(w, "providers:\tnone\n")
+		return
+	}
+	for i, pr := range p.Providers.Iterable {
+		label := ""
+		if i == 0 {
+			label = "providers:"
+		}
+		fmt.Fprintf(w, "%s\t%s (user %s)\n", label, orNone(string(pr.Type)), orNone(pr.UserID))
+	}
+}
+
+// writeFeature writes the answer of feature.
+func writeFeature(w io.Writer, f user.HasFeatureAccessEnum, out *user.HasFeatureAccessOutput) {
+	fmt.Fprintf(w, "feature:\t%s\n", f)
+	fmt.Fprintf(w, "can use:\t%s\n", yesNo(out.CanUse))
+	fmt.Fprintf(w, "enabled:\t%s\n", yesNo(out.Enabled))
+	fmt.Fprintf(w, "enterprise user:\t%s\n", yesNo(out.IsEnterpriseUser))
+	fmt.Fprintf(w, "reason:\t%s\n", orNone(out.Reason))
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// writeBeta writes the answer of beta.
+func writeBeta(w io.Writer, st *user.UserBetaStatus) {
+	fmt.Fprintf(w, "user:\t%s\n", orNone(st.User))
+	fmt.Fprintf(w, "auth0 vision beta:\t%s\n", describeRange(st.Auth0.Vision))
+	fmt.Fprintf(w, "descope vision beta:\t%s\n", describeRange(st.Descope.Vision))
+}
+
+// describeRange renders a time range in words.
+func describeRange(r user.AnonymousTemporalRange) string {
+	var parts []string
+	if !r.From.Value.IsZero() {
+		parts = append(parts, "from "+r.From.Value.Format(time.RFC3339))
+	}
+	if !r.To.Value.IsZero() {
+		parts = append(parts, "to "+r.To.Value.Format(time.RFC3339))
+	}
+	if r.Continuous != nil && *r.Continuous {
+		parts = append(parts, "with no end")
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
+}
+
+// describeProfile is the one-line account of a profile event.
+func describeProfile(p *user.UserProfile) string {
+	if p == nil {
+		return "profile: none"
+	}
+	s := "profile: " + orNone(p.Name)
+	if p.Email != "" {
+		s += " <" + p.Email + ">"
+	}
+	return s + fmt.Sprintf(" (id %s, vanity name %s)", orNone(p.ID), orNone(p.Vanityname))
+}
+
+// describeCheckIn is the one-line account of a check-in event.
+func describeCheckIn(c *user.UserLastCheckedInStreamOutput) string {
+	if c == nil {
+		return "check-in: none"
+	}
+	s := "check-in: "
+	if c.UserID == "" {
+		s += "no user"
+	} else {
+		s += "user " + c.UserID
+	}
+	if !c.LastCheckedIn.Value.IsZero() {
+		s += ", last checked in " + c.LastCheckedIn.Value.Format(time.RFC3339)
+	}
+	s += ", needs refresh: " + yesNo(c.NeedsRefresh)
+	if c.UpdateRequired != nil && *c.UpdateRequired {
+		s += ", Pieces OS update required"
+	}
+	return s
+}
