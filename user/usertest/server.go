@@ -32,6 +32,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -248,6 +249,11 @@ func (s *Server) Close() {
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	op, isOp := lookupOperation(pattern)
+	if isOp && r.Method != http.MethodConnect && cleanPath(r.URL.Path) != r.URL.Path {
+		// The ServeMux answers with a redirect to the clean path; the
+		// operation runs only when the client follows it.
+		op, isOp = operation{}, false
+	}
 
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
 	s.record(r, op.id, body)
@@ -353,6 +359,23 @@ func (s *Server) takeAnswer(opID string) (cannedAnswer, bool) {
 		s.answers[opID] = a
 	}
 	return a, true
+}
+
+// cleanPath is the canonical form of a URL path, as ServeMux computes it
+// before matching: no "." or ".." elements, no repeated slashes, the
+// trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // serveHealth answers the probe that discovery sends.

@@ -140,6 +140,14 @@ func TestRequests(t *testing.T) {
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests after ResetRequests", n)
 	}
+
+	// A path the ServeMux redirects to its clean form runs no operation.
+	if r := send(t, srv, http.MethodGet, "/user/../user", "", nil); r.status != http.StatusOK {
+		t.Errorf("GET /user/../user after the redirect: got %d", r.status)
+	}
+	if reqs := srv.Requests(); len(reqs) != 2 || reqs[0].OperationID != "" || reqs[1].OperationID != "userSnapshot" {
+		t.Errorf("redirected request logged as %+v", reqs)
+	}
 }
 
 func TestFailNext(t *testing.T) {
