@@ -91,14 +91,18 @@ type Server struct {
 
 // Request is one request the server received, as Requests lists it.
 type Request struct {
+	// Method is the HTTP method, such as "POST".
 	Method string
 	// Path is the path as sent, still escaped (for example
 	// "/user/u1/entities/associate/a%2Fb").
 	Path string
 	// Query is the raw query, without the '?'.
-	Query  string
+	Query string
+	// Header holds the request's headers (X-Application-ID,
+	// Authorization, Content-Type, the WebSocket upgrade headers...).
 	Header http.Header
-	Body   []byte
+	// Body is the request body as received (empty when there was none).
+	Body []byte
 	// OperationID is the operationId of the route in the spec (for example
 	// "userUpdateVanity" or "streamUser"); it is empty for the health
 	// route and for unknown routes.
@@ -221,10 +225,10 @@ func (s *Server) Addr() string {
 }
 
 // Close stops the server: it stops listening, closes every WebSocket with
-// a normal-closure close frame (waiting a few seconds at most for clients
-// that neither read nor answer), answers requests still waiting out
-// SetLatency with 503, and returns once every goroutine of the server has
-// ended. Close may be called more than once.
+// a normal-closure close frame (waiting a second at most for a client that
+// does not answer it), answers requests still waiting out SetLatency with
+// 503, and returns once every goroutine of the server has ended. Close may
+// be called more than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()

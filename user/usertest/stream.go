@@ -1,8 +1,10 @@
 package usertest
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"time"
 
@@ -17,11 +19,16 @@ const maxQueuedMessages = 1024
 // writeTimeout bounds the write of one message to a subscriber.
 const writeTimeout = 10 * time.Second
 
+// closeGrace is how long Close waits for a client to answer the close
+// frame before it cuts the connection.
+const closeGrace = time.Second
+
 // subscriber is one open WebSocket. Its queue, needsRefresh and overflow
 // fields are guarded by Server.mu.
 type subscriber struct {
 	op           string // opStreamUser or opStreamLastCheckedIn
 	conn         *websocket.Conn
+	netConn      net.Conn      // the hijacked connection under conn
 	wake         chan struct{} // capacity 1: queue has messages
 	queue        []message
 	overflow     bool
@@ -53,16 +60,17 @@ func (s *Server) serveStream(op string) http.HandlerFunc {
 		defer s.streamsWG.Done()
 
 		// Pieces OS serves browser extensions too, so any Origin is welcome.
-		conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+		tap := &hijackTap{ResponseWriter: w}
+		conn, err := websocket.Accept(tap, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 		if err != nil {
 			return // Accept has answered the request with the reason.
 		}
-		sub := &subscriber{op: op, conn: conn, wake: make(chan struct{}, 1)}
+		sub := &subscriber{op: op, conn: conn, netConn: tap.conn, wake: make(chan struct{}, 1)}
 
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			_ = conn.Close(websocket.StatusNormalClosure, "usertest: server closed")
+			sub.closeNormally()
 			return
 		}
 		// Queue the current state and subscribe in one step, so that no
@@ -98,7 +106,7 @@ func (s *Server) run(sub *subscriber) {
 	for {
 		select {
 		case <-s.ctx.Done():
-			_ = sub.conn.Close(websocket.StatusNormalClosure, "usertest: server closed")
+			sub.closeNormally()
 			return
 		case <-peer.Done():
 			_ = sub.conn.CloseNow()
@@ -127,6 +135,44 @@ func (s *Server) run(sub *subscriber) {
 		}
 	}
 }
+
+// closeNormally sends the normal-closure close frame and waits for the
+// client's answer, for closeGrace at most: a client that does not read
+// would otherwise hold Close for the library's own timeouts. The frame is
+// on the wire either way, so a client that reads later still sees a
+// normal closure.
+func (sub *subscriber) closeNormally() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = sub.conn.Close(websocket.StatusNormalClosure, "usertest: server closed")
+	}()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		if sub.netConn != nil {
+			_ = sub.netConn.Close()
+		}
+		<-done
+	}
+}
+
+// hijackTap keeps the connection that the WebSocket upgrade hijacks, so
+// that closeNormally can cut it.
+type hijackTap struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackTap) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, rw, err
+}
+
+func (h *hijackTap) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 
 // write sends one message; false means the socket is done for.
 func (s *Server) write(sub *subscriber, m message) bool {

@@ -192,6 +192,26 @@ func TestCloseEndsStreamsNormally(t *testing.T) {
 	}
 }
 
+// TestCloseWithSilentClient closes the server under a client that reads
+// nothing: Close must not wait for it, and the client still finds the
+// state and a normal closure when it reads afterwards.
+func TestCloseWithSilentClient(t *testing.T) {
+	t.Parallel()
+	srv, err := usertest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := dial(t, srv, "/user/stream")
+	if err := srv.WaitStreams(testCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	readProfile(t, ws)
+	if _, _, err := ws.Read(testCtx(t)); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Errorf("after the state: %v, want a normal closure", err)
+	}
+}
+
 func TestStreamUpgradeRefused(t *testing.T) {
 	t.Parallel()
 	srv := usertest.Start(t)
