@@ -279,6 +279,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		if a, ok := s.takeAnswer(op.id); ok {
 			if a.contentType != "" {
 				w.Header().Set("Content-Type", a.contentType)
+			} else {
+				w.Header()["Content-Type"] = nil // no header, and no sniffing either
 			}
 			w.WriteHeader(a.status)
 			_, _ = io.WriteString(w, a.body)

@@ -201,6 +201,13 @@ func TestFailNext(t *testing.T) {
 		t.Error("a truncated JSON answer decoded without error")
 	}
 
+	if err := srv.RespondNext("userAccessToken", 1, http.StatusOK, "", "token-without-type"); err != nil {
+		t.Fatal(err)
+	}
+	if r := send(t, srv, http.MethodGet, "/user/access_token", "", nil); r.status != 200 || r.body != "token-without-type" || r.header.Get("Content-Type") != "" {
+		t.Errorf("RespondNext without a media type: got %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+	}
+
 	for _, tt := range []struct {
 		op        string
 		n, status int
