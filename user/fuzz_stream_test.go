@@ -1,0 +1,92 @@
+package user
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// isCheckIn is the fuzzer's own statement of what a check-in message is: a
+// JSON object whose needsRefresh member is a boolean, which decodes into a
+// UserLastCheckedInStreamOutput.
+func isCheckIn(data []byte) bool {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(trimmed, &members) != nil {
+		return false
+	}
+	var out UserLastCheckedInStreamOutput
+	if json.Unmarshal(trimmed, &out) != nil {
+		return false
+	}
+	var required struct {
+		NeedsRefresh *bool `json:"needsRefresh"`
+	}
+	return json.Unmarshal(trimmed, &required) == nil && required.NeedsRefresh != nil
+}
+
+// FuzzStreamClassifyCheckInMessage checks the classifier of
+// /user/last_checked_in/stream: every message gives exactly one
+// well-formed event, an EventCheckIn exactly for the messages isCheckIn
+// accepts (whose value survives a round trip through JSON and the
+// classifier), and an EventMalformed otherwise, with an *OpError of the
+// stream wrapping ErrMalformedResponse and a bounded excerpt of the
+// message. FuzzStreamClassifyProfileMessage, in stream_test.go, does the
+// same for /user/stream.
+func FuzzStreamClassifyCheckInMessage(f *testing.F) {
+	for _, s := range []string{
+		``, `null`, `{}`, `{"needsRefresh":true}`, `{"needsRefresh":false,"updateRequired":true,"userId":"u1"}`,
+		`{"needsRefresh":true,"lastCheckedIn":{"value":"2026-01-02T03:04:05Z","readable":"now"}}`,
+		`{"needsRefresh":true,"lastCheckedIn":{"value":"yesterday"}}`, `{"needsRefresh":null}`,
+		`{"needsRefresh":"yes"}`, `{"NEEDSREFRESH":true}`, `{"needsRefresh":true,"needsRefresh":null}`,
+		`{"needsRefresh":true} {}`, `[{"needsRefresh":true}]`, `"x"`, "\xff{", ` {"needsRefresh":true}` + "\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ev := classifyCheckInMessage(data)
+		want := isCheckIn(data)
+		switch ev.Kind {
+		case EventCheckIn:
+			if !want {
+				t.Fatalf("%q is not a check-in but gave %+v", data, ev)
+			}
+			if ev.CheckIn == nil || ev.Err != nil || ev.Raw != nil || ev.Profile != nil {
+				t.Fatalf("bad check-in event %+v", ev)
+			}
+			again, err := json.Marshal(ev.CheckIn)
+			if err != nil {
+				t.Fatalf("re-encoding %+v: %v", ev.CheckIn, err)
+			}
+			ev2 := classifyCheckInMessage(again)
+			if ev2.Kind != EventCheckIn {
+				t.Fatalf("the re-encoded check-in %s gave %v (%v)", again, ev2.Kind, ev2.Err)
+			}
+			if diff := cmp.Diff(ev.CheckIn, ev2.CheckIn); diff != "" {
+				t.Fatalf("the check-in changed in a round trip (-first +second):\n%s", diff)
+			}
+		case EventMalformed:
+			if want {
+				t.Fatalf("the check-in %q was judged malformed: %v", data, ev.Err)
+			}
+			var oe *OpError
+			if !errors.As(ev.Err, &oe) || oe.Op != opStreamCheckIn || !errors.Is(ev.Err, ErrMalformedResponse) {
+				t.Fatalf("Err = %#v, want an *OpError of %s wrapping ErrMalformedResponse", ev.Err, opStreamCheckIn)
+			}
+			if len(ev.Raw) > MaxRawExcerpt || !bytes.Equal(ev.Raw, data[:min(len(data), MaxRawExcerpt)]) {
+				t.Fatalf("Raw = %q, want the first %d bytes of %q", ev.Raw, MaxRawExcerpt, data)
+			}
+			if ev.CheckIn != nil || ev.Profile != nil {
+				t.Fatalf("malformed event carries data: %+v", ev)
+			}
+		default:
+			t.Fatalf("unexpected kind %v for %q", ev.Kind, data)
+		}
+	})
+}
