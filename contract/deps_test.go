@@ -16,6 +16,7 @@ import (
 var libraryPackages = []string{
 	"github.com/pieces-go/pieces-os-client-go/gen",
 	"github.com/pieces-go/pieces-os-client-go/user",
+	"github.com/pieces-go/pieces-os-client-go/user/usertest",
 }
 
 // bannedModule reports why a module must not reach the library's users:
@@ -122,6 +123,12 @@ replace github.com/pieces-go/pieces-os-client-go => %s
 			t.Logf("%s is in the module graph only as a requirement of %s; nothing links it",
 				m, strings.Join(requiredBy[m], ", "))
 		}
+	}
+
+	// The fake server must not depend on the client it is meant to test.
+	const userPkg, usertestPkg = libraryModule + "/user", libraryModule + "/user/usertest"
+	if slices.Contains(strings.Fields(run("list", "-deps", "-f", "{{.ImportPath}}", usertestPkg)), userPkg) {
+		t.Errorf("%s imports %s: the fake must not depend on the client it tests", usertestPkg, userPkg)
 	}
 	t.Logf("a user of the library inherits %d modules; a program links %d: %s",
 		len(modules), len(linked), strings.Join(slices.Sorted(maps.Keys(linked)), " "))
