@@ -128,8 +128,12 @@ func (c *Client) setHeaders(ep endpoint, req *http.Request) {
 
 // roundTrip makes one attempt. On failure it also says whether a GET may be
 // tried again: transport failures may, an over-limit body may not.
+//
+// Each attempt sends a shallow copy of req bound to ctx: neither the
+// client nor the transport changes a request they are given, and only
+// GET requests, which have no body, are sent more than once.
 func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, bool, error) {
-	resp, err := c.hc.Do(req.Clone(ctx))
+	resp, err := c.hc.Do(req.WithContext(ctx))
 	if err != nil {
 		return nil, true, err
 	}
@@ -139,7 +143,7 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, boo
 	if resp.StatusCode/100 != 2 {
 		limit = min(limit, maxErrorRead)
 	}
-	body, err := readLimited(resp.Body, limit)
+	body, err := readLimited(resp.Body, limit, resp.ContentLength)
 	switch {
 	case errors.Is(err, ErrResponseTooLarge) && resp.StatusCode/100 != 2:
 		// An error answer is reported with the part that was read.
@@ -149,16 +153,40 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, boo
 	return &answer{status: resp.StatusCode, header: resp.Header, body: body}, false, nil
 }
 
+// maxPresize bounds the buffer readLimited allocates up front from the
+// announced length of a body, so that a length that lies costs little.
+const maxPresize = 1 << 20
+
 // readLimited reads r to its end, or fails with ErrResponseTooLarge (and the
-// first limit bytes) once it holds more than limit bytes.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	n := limit
+// first limit bytes) once it holds more than limit bytes. size is the
+// length the answer announced, or -1 when unknown: a buffer of that size is
+// allocated at once (up to maxPresize), where growing one step by step
+// would copy the body several times over.
+func readLimited(r io.Reader, limit, size int64) ([]byte, error) {
+	n := limit // bytes to read at most: one more than the limit, to see it exceeded
 	if n < math.MaxInt64 {
 		n++
 	}
-	body, err := io.ReadAll(io.LimitReader(r, n))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response body: %w", err)
+	presize := int64(512)
+	if size >= 0 {
+		// One byte more than announced lets the final read see the end
+		// without growing the buffer.
+		presize = min(size+1, n, maxPresize)
+	}
+	body := make([]byte, 0, presize)
+	for int64(len(body)) < n {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)] // let append pick the growth
+		}
+		room := min(int64(cap(body)-len(body)), n-int64(len(body)))
+		m, err := r.Read(body[len(body) : len(body)+int(room)])
+		body = body[:len(body)+m]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the response body: %w", err)
+		}
 	}
 	if int64(len(body)) > limit {
 		return body[:limit], fmt.Errorf("%w (more than %d bytes)", ErrResponseTooLarge, limit)
