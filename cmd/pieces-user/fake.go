@@ -79,7 +79,7 @@ func setupServeFake(fs *flag.FlagSet) action {
 	var fails failList
 	fs.Var(&fails, "fail", "make every call of an operation answer a status, as `OPERATION=STATUS` (repeatable), such as userUpdateVanity=500")
 	latency := fs.Duration("latency", 0, "delay every answer by `DUR`")
-	checkIn := fs.Duration("checkin-interval", usertest.DefaultCheckInInterval, "`DUR`ation between two messages of the check-in stream")
+	checkIn := fs.Duration("checkin-interval", usertest.DefaultCheckInInterval, "send a message on the check-in stream every `DUR`")
 	return func(s *session, _ []string) error {
 		if err := checkLoopbackAddr(*addr); err != nil {
 			return err

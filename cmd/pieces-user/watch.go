@@ -33,7 +33,7 @@ func setupWatchCheckIns(fs *flag.FlagSet) action { return watchAction(fs, "watch
 // events.
 func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 	count := fs.Int("count", 0, "stop after `N` data events (profile, signed-out or check-in); 0 runs until interrupted")
-	retryMax := fs.Duration("retry-max", defaultRetryMax, "longest wait between two reconnections, a `DUR`ation")
+	retryMax := fs.Duration("retry-max", defaultRetryMax, "wait at most `DUR` between two reconnections")
 	return func(s *session, _ []string) error {
 		if *count < 0 {
 			return usagef("%s: --count %d is negative", name, *count)

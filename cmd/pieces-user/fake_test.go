@@ -1,0 +1,164 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pieces-go/pieces-os-client-go/user"
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
+)
+
+// startServeFake runs serve-fake with args and returns the process and the
+// URL it printed.
+func startServeFake(t *testing.T, args ...string) (*proc, string) {
+	t.Helper()
+	p := startCLI(t, nil, append([]string{"serve-fake"}, args...)...)
+	_, line := p.stdout.await(t, 0, "the listening line", hasPrefix("listening on "))
+	return p, strings.TrimPrefix(line, "listening on ")
+}
+
+func TestServeFakeAnswersAnotherProcess(t *testing.T) {
+	t.Parallel()
+	addr := closedAddr(t)
+	p, url := startServeFake(t, "--addr", addr)
+	if url != "http://"+addr {
+		t.Errorf("serve-fake listens on %q, want http://%s", url, addr)
+	}
+
+	r := mustRun(t, 0, "", nil, "--host", url, "--json", "snapshot")
+	if diff := cmp.Diff(usertest.DefaultProfile(), decodeOut[user.UserProfile](t, r)); diff != "" {
+		t.Errorf("snapshot from serve-fake (-want +got):\n%s", diff)
+	}
+	p.stderr.await(t, 0, "the request log line", hasPrefix("GET /user 200 "))
+
+	p.signal(t, os.Interrupt)
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("serve-fake exited %d after SIGINT\nstderr:\n%s", code, p.stderr.all())
+	}
+	// The port is free again.
+	mustRun(t, exitUnreachable, "", nil, "--host", url, "snapshot")
+}
+
+func TestServeFakeKnobs(t *testing.T) {
+	t.Parallel()
+	p, url := startServeFake(t, "--addr", "127.0.0.1:0", "--signed-out", "--taken-vanity", "babbage, lovelace",
+		"--fail", "userCheckout=503", "--fail", "USERPADDLEREFRESH=500", "--latency", "1ms", "--checkin-interval", "10ms")
+	host := []string{"--host", url}
+
+	r := mustRun(t, exitFailed, "", nil, append(host, "snapshot")...)
+	oneLineOn(t, r, "no user is signed in")
+	mustRun(t, 0, "", nil, append(host, "select")...)
+
+	for _, name := range []string{"babbage", "lovelace"} {
+		r = mustRun(t, exitFailed, "", nil, append(host, "vanity", name)...)
+		oneLineOn(t, r, "vanity name already taken (409)")
+	}
+	mustRun(t, 0, "", nil, append(host, "vanity", "countess")...)
+
+	// --fail fails every call, not only the next one.
+	for range 3 {
+		r = mustRun(t, exitFailed, "", nil, append(host, "checkout")...)
+		oneLineOn(t, r, "(503)", "fails on purpose")
+	}
+	r = mustRun(t, exitFailed, "", nil, append(host, "paddle-refresh")...)
+	oneLineOn(t, r, "Pieces OS internal error (500)")
+
+	r = mustRun(t, 0, "", nil, append(host, "--json", "watch-checkins", "--count", "2")...)
+	if n := strings.Count(r.stdout, `{"event":"check-in"`); n != 2 {
+		t.Errorf("watch-checkins against serve-fake printed %d check-ins:\n%s", n, r.stdout)
+	}
+
+	p.signal(t, os.Interrupt)
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("serve-fake exited %d\nstderr:\n%s", code, p.stderr.all())
+	}
+}
+
+func TestServeFakeUsageErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"--fail", "userTeleport=500"}, []string{`unknown operation "userTeleport"`, "userUpdateVanity", "streamUserLastCheckedIn"}},
+		{[]string{"--fail", "userSnapshot"}, []string{"OPERATION=STATUS"}},
+		{[]string{"--fail", "userSnapshot=teapot"}, []string{"200 to 599"}},
+		{[]string{"--fail", "userSnapshot=600"}, []string{"200 to 599"}},
+		{[]string{"--addr", "192.0.2.1:39300"}, []string{"loopback"}},
+		{[]string{"--addr", "no-port"}, []string{"host:port"}},
+		{[]string{"--checkin-interval", "0s"}, []string{"--checkin-interval"}},
+		{[]string{"--latency", "-1s"}, []string{"--latency"}},
+		{[]string{"extra"}, []string{`unexpected argument "extra"`}},
+	}
+	for _, tt := range tests {
+		r := mustRun(t, exitUsage, "", nil, append([]string{"serve-fake", "--addr", "127.0.0.1:0"}, tt.args...)...)
+		oneLineOn(t, r, tt.wants...)
+	}
+}
+
+// readSpec returns the text of api/openapi.yaml.
+func readSpec(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../api/openapi.yaml")
+	if err != nil {
+		t.Fatalf("reading the spec: %v", err)
+	}
+	return string(data)
+}
+
+func TestOperationIDsFollowTheSpec(t *testing.T) {
+	t.Parallel()
+	var fromSpec []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+operationId:\s*"?(\w+)"?\s*$`).FindAllStringSubmatch(readSpec(t), -1) {
+		fromSpec = append(fromSpec, m[1])
+	}
+	slices.Sort(fromSpec)
+	if diff := cmp.Diff(fromSpec, operationIDs()); diff != "" {
+		t.Errorf("operationIDs() differs from the operationIds of api/openapi.yaml (-spec +list):\n%s", diff)
+	}
+	// Every name --fail accepts is one usertest can fail.
+	srv := usertest.Start(t)
+	for _, op := range operationIDs() {
+		if err := srv.FailNext(op, 1, 500, ""); err != nil {
+			t.Errorf("usertest refuses --fail %s: %v", op, err)
+		}
+	}
+}
+
+func TestFeaturesFollowTheSpec(t *testing.T) {
+	t.Parallel()
+	spec := readSpec(t)
+	start := strings.Index(spec, "\n    HasFeatureAccessEnum:\n")
+	if start < 0 {
+		t.Fatal("the spec has no schema HasFeatureAccessEnum")
+	}
+	block := spec[start+1:]
+	block = block[strings.Index(block, "\n")+1:]
+	var fromSpec []string
+	for line := range strings.SplitSeq(block, "\n") {
+		if !strings.HasPrefix(line, "      ") {
+			break // the next schema
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "- "); ok {
+			fromSpec = append(fromSpec, strings.Trim(v, `"`))
+		}
+	}
+	var listed []string
+	for _, f := range features() {
+		if !f.Valid() {
+			t.Errorf("feature %q is not a value of the enum", f)
+		}
+		listed = append(listed, string(f))
+	}
+	listed = append(listed, "UNKNOWN")
+	slices.Sort(listed)
+	slices.Sort(fromSpec)
+	if diff := cmp.Diff(fromSpec, listed); diff != "" {
+		t.Errorf("features() + UNKNOWN differs from HasFeatureAccessEnum in the spec (-spec +list):\n%s", diff)
+	}
+}

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// binPath is the program built once by TestMain; the end-to-end tests run
+// it as a separate process.
+var binPath string
+
+// waitLimit bounds every wait of the tests for a process, a line of output
+// or an exit: a guard against a hang, not a timing assertion.
+const waitLimit = time.Minute
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pieces-user-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "creating the build directory:", err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		binPath = filepath.Join(dir, "pieces-user")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "the end-to-end tests need the go command:", err)
+			return 1
+		}
+		args := []string{"build", "-o", binPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		build := exec.Command(goBin, append(args, ".")...)
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building pieces-user:", err)
+			return 1
+		}
+		return m.Run()
+	}()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// result is the outcome of one run of the program.
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// cliEnv is the environment of the program under test: this process's,
+// without the variables the program reads, plus extra ("NAME=value").
+// A program built with the race detector would wait a second at exit
+// before it reports; atexit_sleep_ms=0 removes that wait.
+func cliEnv(extra ...string) []string {
+	var env []string
+	gorace := "atexit_sleep_ms=0"
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		switch name {
+		case "PIECES_OS_URL", envAppID, envToken:
+			continue
+		case "GORACE":
+			gorace = value + " " + gorace
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(append(env, "GORACE="+gorace), extra...)
+}
+
+// runCLI runs the program to its end with stdin as standard input.
+func runCLI(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), waitLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Env = cliEnv(env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("pieces-user %s did not end within %v\n%s", strings.Join(args, " "), waitLimit, r)
+	case errors.As(err, &exitErr):
+		r.code = exitErr.ExitCode()
+	case err != nil:
+		t.Fatalf("running pieces-user: %v", err)
+	}
+	return r
+}
+
+// mustRun runs the program and fails the test unless it exits with want.
+func mustRun(t *testing.T, want int, stdin string, env []string, args ...string) result {
+	t.Helper()
+	r := runCLI(t, stdin, env, args...)
+	if r.code != want {
+		t.Fatalf("pieces-user %s: exit %d, want %d\n%s", strings.Join(args, " "), r.code, want, r)
+	}
+	return r
+}
+
+// lineLog collects the lines a process writes to one of its outputs.
+type lineLog struct {
+	mu      sync.Mutex
+	lines   []string
+	eof     bool
+	changed chan struct{} // closed and replaced when a line arrives or at EOF
+}
+
+func newLineLog() *lineLog { return &lineLog{changed: make(chan struct{})} }
+
+func (l *lineLog) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		l.mu.Lock()
+		l.lines = append(l.lines, sc.Text())
+		close(l.changed)
+		l.changed = make(chan struct{})
+		l.mu.Unlock()
+	}
+	_, _ = io.Copy(io.Discard, r)
+	l.mu.Lock()
+	l.eof = true
+	close(l.changed)
+	l.changed = make(chan struct{})
+	l.mu.Unlock()
+}
+
+func (l *lineLog) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// await returns the index and text of the first line at or after from that
+// match accepts, waiting for it at most waitLimit.
+func (l *lineLog) await(t *testing.T, from int, what string, match func(string) bool) (int, string) {
+	t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	for {
+		l.mu.Lock()
+		for i := from; i < len(l.lines); i++ {
+			if match(l.lines[i]) {
+				line := l.lines[i]
+				l.mu.Unlock()
+				return i, line
+			}
+		}
+		eof, changed := l.eof, l.changed
+		l.mu.Unlock()
+		if eof {
+			t.Fatalf("the output ended without %s; it was:\n%s", what, l.all())
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("no %s within %v; the output was:\n%s", what, waitLimit, l.all())
+		}
+	}
+}
+
+// proc is a run of the program in the background.
+type proc struct {
+	cmd    *exec.Cmd
+	stdout *lineLog
+	stderr *lineLog
+	done   chan struct{} // closed once the process has exited
+	code   int
+}
+
+// startCLI starts the program and stops it, if still running, when the
+// test ends.
+func startCLI(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = cliEnv(env...)
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stdout: newLineLog(), stderr: newLineLog(), done: make(chan struct{})}
+	var readers sync.WaitGroup
+	readers.Go(func() { p.stdout.read(outPipe) })
+	readers.Go(func() { p.stderr.read(errPipe) })
+	go func() {
+		// Wait may run only once both pipes have been read to their end.
+		readers.Wait()
+		err := cmd.Wait()
+		var exitErr *exec.ExitError
+		switch {
+		case errors.As(err, &exitErr):
+			p.code = exitErr.ExitCode()
+		case err != nil:
+			p.code = -1
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// signal sends sig to the process.
+func (p *proc) signal(t *testing.T, sig os.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("sending %v: %v", sig, err)
+	}
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.code
+	case <-time.After(waitLimit):
+		t.Fatalf("the process did not exit within %v\nstdout:\n%s\nstderr:\n%s", waitLimit, p.stdout.all(), p.stderr.all())
+		return 0
+	}
+}
+
+// closedAddr returns a loopback address where nothing listens: a port
+// that was free a moment ago.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// portOf returns the port of a host:port address.
+func portOf(t *testing.T, addr string) int {
+	t.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// hasPrefix returns a line matcher.
+func hasPrefix(prefix string) func(string) bool {
+	return func(line string) bool { return strings.HasPrefix(line, prefix) }
+}
+
+func contains(sub string) func(string) bool {
+	return func(line string) bool { return strings.Contains(line, sub) }
+}

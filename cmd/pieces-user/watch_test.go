@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
+)
+
+// decodeLine decodes one line of the --json output of a watch command.
+func decodeLine(t *testing.T, line string) watchLine {
+	t.Helper()
+	var l watchLine
+	if err := decodeStrict([]byte(line), &l); err != nil {
+		t.Fatalf("watch line %q: %v", line, err)
+	}
+	return l
+}
+
+func isEvent(kind string) func(string) bool {
+	return func(line string) bool { return strings.HasPrefix(line, `{"event":"`+kind+`"`) }
+}
+
+func TestWatchCountSeesUpdateAndSignOut(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	p := startCLI(t, nil, "--host", srv.URL, "--json", "watch", "--count", "3")
+
+	_, line := p.stdout.await(t, 0, "the first profile line", isEvent("profile"))
+	first := decodeLine(t, line)
+	if diff := cmp.Diff(storedProfile(t, srv), *first.Profile); diff != "" {
+		t.Errorf("first profile differs from the fake's (-want +got):\n%s", diff)
+	}
+
+	changed := storedProfile(t, srv)
+	changed.Name = "Changed Elsewhere"
+	srv.SetProfile(changed)
+	i, line := p.stdout.await(t, 1, "the changed profile", contains("Changed Elsewhere"))
+	if got := decodeLine(t, line); got.Event != "profile" || got.Profile.Name != "Changed Elsewhere" {
+		t.Errorf("second line = %+v", got)
+	}
+
+	srv.SignOut()
+	_, line = p.stdout.await(t, i+1, "the signed-out line", isEvent("signed-out"))
+	if got := decodeLine(t, line); got.Profile != nil || got.CheckIn != nil {
+		t.Errorf("signed-out line carries a payload: %s", line)
+	}
+
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("watch --count 3 exited %d\nstderr:\n%s", code, p.stderr.all())
+	}
+	p.stderr.await(t, 0, "the connected line", hasPrefix("connected to "+srv.URL))
+}
+
+func TestWatchTextOutput(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "watch", "--count", "1")
+	want := storedProfile(t, srv)
+	if !strings.HasPrefix(r.stdout, "profile: "+want.Name+" <"+want.Email+">") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("watch printed %q", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "connected to "+srv.URL) {
+		t.Errorf("watch stderr %q lacks the connection", r.stderr)
+	}
+}
+
+func TestWatchCheckIns(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t, usertest.WithCheckInInterval(10*time.Millisecond))
+	id := storedProfile(t, srv).ID
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "watch-checkins", "--count", "2")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("watch-checkins --count 2 printed %d lines:\n%s", len(lines), r.stdout)
+	}
+	for _, line := range lines {
+		got := decodeLine(t, line)
+		if got.Event != "check-in" || got.CheckIn == nil || got.CheckIn.UserID != id || got.Profile != nil {
+			t.Errorf("check-in line %s", line)
+		}
+	}
+
+	r = mustRun(t, 0, "", nil, "--host", srv.URL, "watch-checkins", "--count", "1")
+	if !strings.HasPrefix(r.stdout, "check-in: user "+id) {
+		t.Errorf("watch-checkins printed %q", r.stdout)
+	}
+}
+
+func TestWatchSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	first, err := usertest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(first.Close)
+	p := startCLI(t, nil, "--host", first.URL, "--json", "watch", "--retry-max", "200ms")
+	p.stdout.await(t, 0, "the first profile", isEvent("profile"))
+
+	first.Close()
+	p.stderr.await(t, 0, "the disconnection", hasPrefix("disconnected: "))
+	p.stderr.await(t, 0, "a retry", hasPrefix("retrying in "))
+
+	// Pieces OS comes back on the same port with another user.
+	next := usertest.DefaultProfile()
+	next.ID = "another-user"
+	next.Name = "Back Again"
+	usertest.Start(t, usertest.WithAddr(first.Addr()), usertest.WithProfile(next))
+	_, line := p.stdout.await(t, 1, "the profile of the restarted fake", contains("Back Again"))
+	if got := decodeLine(t, line); got.Profile.ID != "another-user" {
+		t.Errorf("after the restart watch printed %s", line)
+	}
+
+	p.signal(t, os.Interrupt)
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("watch exited %d after SIGINT\nstderr:\n%s", code, p.stderr.all())
+	}
+	if n := strings.Count(p.stderr.all(), "connected to "+first.URL); n < 2 {
+		t.Errorf("stderr reports %d connections, want at least 2:\n%s", n, p.stderr.all())
+	}
+}
+
+func TestWatchStopsCleanlyOnSignal(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := usertest.Start(t, usertest.WithCheckInInterval(time.Hour))
+			for _, cmd := range []string{"watch", "watch-checkins"} {
+				p := startCLI(t, nil, "--host", srv.URL, cmd)
+				// The first data line shows the signal handler is set.
+				p.stdout.await(t, 0, "the first event", func(string) bool { return true })
+				p.signal(t, sig)
+				if code := p.wait(t); code != 0 {
+					t.Errorf("%s exited %d after %v\nstderr:\n%s", cmd, code, sig, p.stderr.all())
+				}
+			}
+		})
+	}
+}
+
+func TestWatchLineFormat(t *testing.T) {
+	t.Parallel()
+	// The documented shape of a line: the kind under "event", the payload
+	// under "profile" or "checkIn", nothing else.
+	line, err := json.Marshal(watchLine{Event: "signed-out"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(line) != `{"event":"signed-out"}` {
+		t.Errorf("signed-out line = %s", line)
+	}
+}
