@@ -248,9 +248,9 @@ func writeUsage(w io.Writer) {
 	_ = tw.Flush()
 	fmt.Fprintf(w, `
 Global flags (before the command):
-  --host URL     address of Pieces OS; default: $%s, else the first
-                 Pieces OS found on 127.0.0.1 ports %d-%d, else
-                 %s
+  --host URL     address of Pieces OS (a bare host:port means http://);
+                 default: $%s, else the first Pieces OS found on
+                 127.0.0.1 ports %d-%d, else %s
   --app-id ID    application id sent as X-Application-ID (default:
                  $%s)
   --token TOKEN  access token that select sends (default: $%s)
@@ -401,10 +401,14 @@ func (s *session) resolveBase() error {
 	}
 	switch {
 	case s.hostSet:
-		if strings.TrimSpace(s.host) == "" {
+		host := strings.TrimSpace(s.host)
+		if host == "" {
 			return usagef("--host is empty; give an address such as %s", user.DefaultBaseURL)
 		}
-		s.base = s.host
+		if !strings.Contains(host, "://") {
+			host = "http://" + host // a bare host:port
+		}
+		s.base = host
 	case os.Getenv(user.EnvBaseURL) != "":
 		s.base = os.Getenv(user.EnvBaseURL)
 	default:

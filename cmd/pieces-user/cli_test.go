@@ -415,7 +415,8 @@ func TestApplicationIDAndHostFromEnvironment(t *testing.T) {
 	t.Parallel()
 	srv := usertest.Start(t)
 
-	mustRun(t, 0, "", nil, "--host", srv.URL, "--app-id", "from-flag", "snapshot")
+	// A bare host:port is an http address.
+	mustRun(t, 0, "", nil, "--host", strings.TrimPrefix(srv.URL, "http://"), "--app-id", "from-flag", "snapshot")
 	if h := lastRequest(t, srv, "userSnapshot").Header.Get("X-Application-ID"); h != "from-flag" {
 		t.Errorf("X-Application-ID = %q, want from-flag", h)
 	}

@@ -107,7 +107,7 @@ func (d *demo) run() error {
 	d.title("Read the signed-in user: c.Snapshot(ctx).")
 	p, err := c.Snapshot(ctx)
 	if err != nil {
-		return fmt.Errorf("Snapshot: %w", err)
+		return fmt.Errorf("c.Snapshot: %w", err)
 	}
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
 	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.Urls.Base.URL)
@@ -115,7 +115,7 @@ func (d *demo) run() error {
 	d.title("Change the vanity name: c.UpdateVanity(ctx, %q).", demoVanity)
 	p, err = c.UpdateVanity(ctx, demoVanity)
 	if err != nil {
-		return fmt.Errorf("UpdateVanity(%q): %w", demoVanity, err)
+		return fmt.Errorf("c.UpdateVanity(%q): %w", demoVanity, err)
 	}
 	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.Urls.Vanity.URL)
 
@@ -124,36 +124,36 @@ func (d *demo) run() error {
 	d.say("(the fake was told the name is taken: srv.TakeVanity(%q))", demoTakenVanity)
 	_, err = c.UpdateVanity(ctx, demoTakenVanity)
 	if err == nil {
-		return fmt.Errorf("UpdateVanity(%q) succeeded; a taken name should fail with 409", demoTakenVanity)
+		return fmt.Errorf("c.UpdateVanity(%q) succeeded; a taken name should fail with 409", demoTakenVanity)
 	}
 	d.say("err: %v", err)
 	d.say("errors.Is(err, user.ErrVanityTaken) = %t, user.StatusCode(err) = %d", errors.Is(err, user.ErrVanityTaken), user.StatusCode(err))
 	if !errors.Is(err, user.ErrVanityTaken) {
-		return fmt.Errorf("UpdateVanity(%q) failed with %v, not with user.ErrVanityTaken", demoTakenVanity, err)
+		return fmt.Errorf("c.UpdateVanity(%q) failed with %v, not with user.ErrVanityTaken", demoTakenVanity, err)
 	}
 
 	d.title("Check a feature: c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil).")
 	fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
 	if err != nil {
-		return fmt.Errorf("HasFeatureAccess: %w", err)
+		return fmt.Errorf("c.HasFeatureAccess: %w", err)
 	}
 	d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
 
 	d.title("Ask for the sign-in providers: c.Providers(ctx). Only the cloud serves this.")
 	_, err = c.Providers(ctx)
 	if err == nil {
-		return errors.New("Providers succeeded; a local Pieces OS should answer 501")
+		return errors.New("c.Providers succeeded; a local Pieces OS should answer 501")
 	}
 	d.say("err: %v", err)
 	d.say("errors.Is(err, user.ErrNotImplemented) = %t", errors.Is(err, user.ErrNotImplemented))
 	if !errors.Is(err, user.ErrNotImplemented) {
-		return fmt.Errorf("Providers failed with %v, not with user.ErrNotImplemented", err)
+		return fmt.Errorf("c.Providers failed with %v, not with user.ErrNotImplemented", err)
 	}
 
 	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx), then range over st.Events().")
 	st, err := c.WatchProfile(ctx, user.WithBackoff(50*time.Millisecond, time.Second))
 	if err != nil {
-		return fmt.Errorf("WatchProfile: %w", err)
+		return fmt.Errorf("c.WatchProfile: %w", err)
 	}
 	defer st.Close()
 	d.events = st.Events()
@@ -171,7 +171,7 @@ func (d *demo) run() error {
 	changed := *p
 	changed.Name = demoNewName
 	if _, err := c.Update(ctx, &changed); err != nil {
-		return fmt.Errorf("Update: %w", err)
+		return fmt.Errorf("c.Update: %w", err)
 	}
 	ev, err = d.await("updated profile", func(ev user.Event) bool {
 		return ev.Kind == user.EventProfile && ev.Profile.Name == demoNewName
@@ -183,7 +183,7 @@ func (d *demo) run() error {
 
 	d.title("Sign out with c.Clear(ctx) and see the stream report it.")
 	if err := c.Clear(ctx); err != nil {
-		return fmt.Errorf("Clear: %w", err)
+		return fmt.Errorf("c.Clear: %w", err)
 	}
 	if _, err := d.await("signed-out event", kindIs(user.EventSignedOut)); err != nil {
 		return err
@@ -193,7 +193,7 @@ func (d *demo) run() error {
 	d.title("Sign in again: c.Select(ctx, nil) signs the last user back in.")
 	p, err = c.Select(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("Select: %w", err)
+		return fmt.Errorf("c.Select: %w", err)
 	}
 	ev, err = d.await("profile after the sign-in", func(ev user.Event) bool {
 		return ev.Kind == user.EventProfile && ev.Profile.ID == p.ID

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -252,6 +251,9 @@ func startCLI(t *testing.T, env []string, args ...string) *proc {
 // signal sends sig to the process.
 func (p *proc) signal(t *testing.T, sig os.Signal) {
 	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("os.Process.Signal cannot send signals on Windows")
+	}
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatalf("sending %v: %v", sig, err)
 	}
@@ -282,20 +284,6 @@ func closedAddr(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return addr
-}
-
-// portOf returns the port of a host:port address.
-func portOf(t *testing.T, addr string) int {
-	t.Helper()
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // hasPrefix returns a line matcher.
