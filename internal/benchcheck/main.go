@@ -1,0 +1,308 @@
+// Command benchcheck reads the output of `go test -bench` and prints one
+// line per performance target of the project:
+//
+//	target NAME: measured X, goal Y, met
+//
+// (or missed). Targets that compare the library with a hand-written
+// baseline use ratios between benchmarks of the same run, so that they
+// hold on any machine; each figure is the median over the runs that
+// -count asked for. See docs/benchmarks.md.
+//
+// Usage:
+//
+//	go test -run '^$' -bench . -benchmem -count=5 ./... | tee bench.out
+//	go run ./internal/benchcheck bench.out
+//
+// benchcheck exits with status 0 when every target could be evaluated,
+// met or missed: targets inform, they do not fail a build. It exits with
+// status 1 when a benchmark or a metric a target needs is not in the
+// output (a benchmark that was renamed, failed, or ran without -benchmem),
+// and with status 2 on a usage error.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main with its arguments and outputs, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "usage: benchcheck FILE (the output of go test -bench; - reads standard input)")
+		return 2
+	}
+	var in io.Reader = os.Stdin
+	if args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "benchcheck: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		in = f
+	}
+	res, err := parse(in)
+	if err != nil {
+		fmt.Fprintf(stderr, "benchcheck: reading %s: %v\n", args[0], err)
+		return 2
+	}
+	lines, missing := evaluate(res, targets())
+	for _, f := range res.failed {
+		fmt.Fprintf(stdout, "benchcheck: the output reports a failure: %s\n", f)
+	}
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	if len(missing) > 0 {
+		for _, m := range missing {
+			fmt.Fprintf(stderr, "benchcheck: missing from the output: %s\n", m)
+		}
+		fmt.Fprintln(stderr, "benchcheck: some targets could not be evaluated; run the benchmarks with -benchmem over ./...")
+		return 1
+	}
+	return 0
+}
+
+// Package paths of the benchmarks the targets read.
+const (
+	pkgUser = "github.com/pieces-go/pieces-os-client-go/user"
+)
+
+// key names one benchmark: its package and its name without the
+// GOMAXPROCS suffix, such as "BenchmarkCallSnapshot/user".
+type key struct {
+	pkg, name string
+}
+
+func (k key) String() string { return k.pkg + " " + k.name }
+
+// results holds every value of every metric of every benchmark in the
+// output, one value per run.
+type results struct {
+	values map[key]map[string][]float64 // unit -> values
+	failed []string                     // FAIL lines, as they appear
+}
+
+// procSuffix matches the -GOMAXPROCS suffix go test adds to benchmark
+// names when GOMAXPROCS is not 1.
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+// parse reads benchmark output: "pkg:" lines name the package of the
+// result lines that follow, which have the form
+//
+//	BenchmarkName-8   1000   1234 ns/op   56 B/op   7 allocs/op   89.0 msgs/s
+//
+// Other lines are skipped, except FAIL lines, which are kept.
+func parse(r io.Reader) (*results, error) {
+	res := &results{values: make(map[key]map[string][]float64)}
+	pkg := ""
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = strings.TrimSpace(p)
+			continue
+		}
+		if strings.HasPrefix(line, "--- FAIL") || strings.HasPrefix(line, "FAIL") {
+			res.failed = append(res.failed, strings.TrimSpace(line))
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") || len(fields)%2 != 0 {
+			continue
+		}
+		if _, err := strconv.ParseInt(fields[1], 10, 64); err != nil {
+			continue // not a result line: the name is followed by the iterations
+		}
+		k := key{pkg: pkg, name: procSuffix.ReplaceAllString(fields[0], "")}
+		metrics := make(map[string]float64)
+		ok := true
+		for i := 2; i < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				ok = false
+				break
+			}
+			metrics[fields[i+1]] = v
+		}
+		if !ok {
+			continue
+		}
+		if res.values[k] == nil {
+			res.values[k] = make(map[string][]float64)
+		}
+		for unit, v := range metrics {
+			res.values[k][unit] = append(res.values[k][unit], v)
+		}
+	}
+	return res, sc.Err()
+}
+
+// median returns the median of the values of one metric of one
+// benchmark; ok is false when the output holds none.
+func (r *results) median(k key, unit string) (m float64, runs int, ok bool) {
+	vs := slices.Clone(r.values[k][unit])
+	if len(vs) == 0 {
+		return 0, 0, false
+	}
+	slices.Sort(vs)
+	n := len(vs)
+	if n%2 == 1 {
+		return vs[n/2], n, true
+	}
+	return (vs[n/2-1] + vs[n/2]) / 2, n, true
+}
+
+// target is one performance goal. check reads the medians it needs
+// through get and returns what was measured, the goal and whether it is
+// met.
+type target struct {
+	name  string
+	check func(get getter) (measured, goal string, met bool)
+}
+
+// getter returns the median of a metric of a benchmark. A metric that is
+// missing is recorded, and 0 is returned so that check can go on.
+type getter func(k key, unit string) float64
+
+// evaluate checks every target against res. It returns one line per
+// target, in order, and the benchmark metrics that were missing; a target
+// that misses an input gets no line.
+func evaluate(res *results, ts []target) (lines, missing []string) {
+	for _, t := range ts {
+		var lack []string
+		get := func(k key, unit string) float64 {
+			m, _, ok := res.median(k, unit)
+			if !ok {
+				lack = append(lack, fmt.Sprintf("%s (%s)", k, unit))
+			}
+			return m
+		}
+		measured, goal, met := t.check(get)
+		if len(lack) > 0 {
+			for _, l := range lack {
+				if !slices.Contains(missing, l) {
+					missing = append(missing, l)
+				}
+			}
+			continue
+		}
+		verdict := "missed"
+		if met {
+			verdict = "met"
+		}
+		lines = append(lines, fmt.Sprintf("target %s: measured %s, goal %s, %s", t.name, measured, goal, verdict))
+	}
+	return lines, missing
+}
+
+// The goals.
+const (
+	maxTimeRatio      = 1.10        // wrapper ns/op over raw ns/op
+	maxExtraAllocs    = 10          // wrapper allocs/op minus raw allocs/op
+	minStreamRatio    = 0.90        // wrapper msgs/s over raw msgs/s
+	maxIdleBytes      = 64 << 10    // B/sub of an idle subscription
+	maxDiscoverAbsent = 250_000_000 // ns to give up when no Pieces OS answers
+	maxDiscoverFound  = 50_000_000  // ns to find a Pieces OS on the last port
+)
+
+// Units for printing.
+const (
+	nsPerMs     = 1e6
+	bytesPerKiB = 1024.0
+)
+
+// targets lists the targets in the order they are printed.
+func targets() []target {
+	var ts []target
+	for _, call := range []struct{ name, bench string }{
+		{"snapshot", "BenchmarkCallSnapshot"},
+		{"update-vanity", "BenchmarkCallUpdateVanity"},
+		{"vanity-taken-409", "BenchmarkCallVanityTaken"},
+	} {
+		wrapper := key{pkgUser, call.bench + "/user"}
+		raw := key{pkgUser, call.bench + "/raw"}
+		ts = append(ts, ratioAtMost(call.name+"-time", wrapper, raw, "ns/op", maxTimeRatio))
+		ts = append(ts, extraAtMost(call.name+"-allocs", wrapper, raw, "allocs/op", maxExtraAllocs))
+	}
+	ts = append(ts,
+		ratioAtLeast("stream-throughput", key{pkgUser, "BenchmarkStreamThroughput/user"}, key{pkgUser, "BenchmarkStreamThroughput/raw"}, "msgs/s", minStreamRatio),
+		bytesAtMost("idle-subscription", key{pkgUser, "BenchmarkStreamIdle"}, "B/sub", maxIdleBytes),
+		durationUnder("discover-absent", key{pkgUser, "BenchmarkDiscover/absent"}, maxDiscoverAbsent),
+		durationUnder("discover-silent", key{pkgUser, "BenchmarkDiscover/silent"}, maxDiscoverAbsent),
+		durationUnder("discover-present", key{pkgUser, "BenchmarkDiscover/present-last"}, maxDiscoverFound),
+	)
+	return ts
+}
+
+// ratioAtMost: the wrapper's metric is at most max times the raw one.
+func ratioAtMost(name string, wrapper, raw key, unit string, limit float64) target {
+	return target{name, func(get getter) (string, string, bool) {
+		w, r := get(wrapper, unit), get(raw, unit)
+		ratio := safeRatio(w, r)
+		return fmt.Sprintf("%.2fx raw (%s vs %s %s)", ratio, num(w), num(r), unit),
+			fmt.Sprintf("at most %.2fx raw", limit), r > 0 && ratio <= limit
+	}}
+}
+
+// ratioAtLeast: the wrapper's metric is at least min times the raw one.
+func ratioAtLeast(name string, wrapper, raw key, unit string, limit float64) target {
+	return target{name, func(get getter) (string, string, bool) {
+		w, r := get(wrapper, unit), get(raw, unit)
+		ratio := safeRatio(w, r)
+		return fmt.Sprintf("%.2fx raw (%s vs %s %s)", ratio, num(w), num(r), unit),
+			fmt.Sprintf("at least %.2fx raw", limit), r > 0 && ratio >= limit
+	}}
+}
+
+// extraAtMost: the wrapper's metric exceeds the raw one by at most limit.
+func extraAtMost(name string, wrapper, raw key, unit string, limit float64) target {
+	return target{name, func(get getter) (string, string, bool) {
+		w, r := get(wrapper, unit), get(raw, unit)
+		return fmt.Sprintf("raw%+g (%s vs %s %s)", w-r, num(w), num(r), unit),
+			fmt.Sprintf("at most raw+%g", limit), w-r <= limit
+	}}
+}
+
+// bytesAtMost: a size metric is at most limit bytes.
+func bytesAtMost(name string, k key, unit string, limit float64) target {
+	return target{name, func(get getter) (string, string, bool) {
+		v := get(k, unit)
+		return fmt.Sprintf("%s %s (%.1f KiB)", num(v), unit, v/bytesPerKiB),
+			fmt.Sprintf("at most %s %s (%.0f KiB)", num(limit), unit, limit/bytesPerKiB), v <= limit
+	}}
+}
+
+// durationUnder: the ns/op of a benchmark is below limit nanoseconds.
+func durationUnder(name string, k key, limit float64) target {
+	return target{name, func(get getter) (string, string, bool) {
+		v := get(k, "ns/op")
+		return fmt.Sprintf("%.2f ms", v/nsPerMs), fmt.Sprintf("under %.0f ms", limit/nsPerMs), v < limit
+	}}
+}
+
+func safeRatio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// num prints a measurement: whole numbers from 100 up, two decimals below.
+func num(v float64) string {
+	if v >= 100 || v <= -100 || v == float64(int64(v)) {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}

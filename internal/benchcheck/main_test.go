@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// sampleRun returns the output of one run of every benchmark the targets
+// read, as go test prints it, with the given figures.
+func sampleRun(snapshotUser, snapshotRaw, idleBytes, absentNs float64) string {
+	return fmt.Sprintf(`goos: linux
+goarch: amd64
+pkg: github.com/pieces-go/pieces-os-client-go/user
+cpu: Some CPU
+BenchmarkCallSnapshot/user-2      	    3380	    %.0f ns/op	   33901 B/op	     276 allocs/op
+BenchmarkCallSnapshot/gen-2       	    5032	    255110 ns/op	   35814 B/op	     271 allocs/op
+BenchmarkCallSnapshot/raw-2       	    4711	    %.0f ns/op	   34981 B/op	     263 allocs/op
+BenchmarkCallUpdateVanity/user-2  	    2120	    500000 ns/op	   87171 B/op	     582 allocs/op
+BenchmarkCallUpdateVanity/raw-2   	    2469	    500000 ns/op	   97066 B/op	     579 allocs/op
+BenchmarkCallVanityTaken/user-2             	    1764	    400000 ns/op	   68782 B/op	     410 allocs/op
+BenchmarkCallVanityTaken/raw-2              	    3374	    436995 ns/op	   69334 B/op	     399 allocs/op
+BenchmarkDiscover/present-last-2            	     284	   4680699 ns/op	  176414 B/op	    2245 allocs/op
+BenchmarkDiscover/absent-2                  	     247	   %.0f ns/op	  161208 B/op	    2172 allocs/op
+BenchmarkDiscover/silent-2                  	       5	 202947641 ns/op	  499636 B/op	    3034 allocs/op
+BenchmarkStreamThroughput/user-2            	    5049	    328152 ns/op	  19.13 MB/s	         0.5944 delivered/msg	      3047 msgs/s	   28075 B/op	     187 allocs/op
+BenchmarkStreamThroughput/raw-2             	    3406	    298826 ns/op	  21.01 MB/s	      3346 msgs/s	   29440 B/op	     223 allocs/op
+BenchmarkStreamIdle-2                       	       1	2915281355 ns/op	     %.0f B/sub	         3.000 goroutines/sub	     14749 heap-B/sub	     18088 stack-B/sub	63980864 B/op	  432810 allocs/op
+PASS
+ok  	github.com/pieces-go/pieces-os-client-go/user	27.505s
+`, snapshotUser, snapshotRaw, absentNs, idleBytes)
+}
+
+func runOn(t *testing.T, output string) (code int, stdout, stderr string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bench.out")
+	if err := os.WriteFile(path, []byte(output), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code = run([]string{path}, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestTargetsFromOneRun(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runOn(t, sampleRun(250000, 240000, 32837, 4071054))
+	if code != 0 {
+		t.Fatalf("exit status %d, stderr:\n%s", code, errOut)
+	}
+	want := []string{
+		"target snapshot-time: measured 1.04x raw (250000 vs 240000 ns/op), goal at most 1.10x raw, met",
+		"target snapshot-allocs: measured raw+13 (276 vs 263 allocs/op), goal at most raw+10, missed",
+		"target update-vanity-time: measured 1.00x raw (500000 vs 500000 ns/op), goal at most 1.10x raw, met",
+		"target update-vanity-allocs: measured raw+3 (582 vs 579 allocs/op), goal at most raw+10, met",
+		"target vanity-taken-409-time: measured 0.92x raw (400000 vs 436995 ns/op), goal at most 1.10x raw, met",
+		"target vanity-taken-409-allocs: measured raw+11 (410 vs 399 allocs/op), goal at most raw+10, missed",
+		"target stream-throughput: measured 0.91x raw (3047 vs 3346 msgs/s), goal at least 0.90x raw, met",
+		"target idle-subscription: measured 32837 B/sub (32.1 KiB), goal at most 65536 B/sub (64 KiB), met",
+		"target discover-absent: measured 4.07 ms, goal under 250 ms, met",
+		"target discover-silent: measured 202.95 ms, goal under 250 ms, met",
+		"target discover-present: measured 4.68 ms, goal under 50 ms, met",
+	}
+	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(out), "\n")); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+// TestMedians checks that each figure is the median over the runs, taken
+// separately for the wrapper and the baseline.
+func TestMedians(t *testing.T) {
+	t.Parallel()
+	output := sampleRun(900000, 100000, 70000, 300e6) + // an outlier run
+		sampleRun(250000, 240000, 32000, 4e6) +
+		sampleRun(260000, 250000, 33000, 5e6) +
+		sampleRun(270000, 200000, 34000, 6e6)
+	code, out, errOut := runOn(t, output)
+	if code != 0 {
+		t.Fatalf("exit status %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		// Medians of four runs: (260000+270000)/2 and (200000+240000)/2.
+		"target snapshot-time: measured 1.20x raw (265000 vs 220000 ns/op), goal at most 1.10x raw, missed",
+		"target idle-subscription: measured 33500 B/sub (32.7 KiB), goal at most 65536 B/sub (64 KiB), met",
+		"target discover-absent: measured 5.50 ms, goal under 250 ms, met",
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestMissedTargetsExitZero checks that a missed target informs without
+// failing.
+func TestMissedTargetsExitZero(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runOn(t, sampleRun(400000, 200000, 90000, 300e6))
+	if code != 0 {
+		t.Errorf("exit status %d with missed targets, want 0", code)
+	}
+	for _, name := range []string{"snapshot-time", "idle-subscription", "discover-absent"} {
+		if !strings.Contains(out, "target "+name+": measured") {
+			t.Errorf("no line for %s:\n%s", name, out)
+		}
+	}
+	if n := strings.Count(out, ", missed\n"); n != 5 {
+		t.Errorf("%d targets missed, want 5 (snapshot and vanity-taken allocs, snapshot time, idle, absent):\n%s", n, out)
+	}
+}
+
+// TestMissingBenchmark checks that a benchmark or a metric the targets
+// need, when absent, is named and fails the run.
+func TestMissingBenchmark(t *testing.T) {
+	t.Parallel()
+	full := sampleRun(250000, 240000, 32837, 4071054)
+	tests := []struct {
+		name, output, want string
+	}{
+		{"renamed", strings.ReplaceAll(full, "BenchmarkStreamIdle", "BenchmarkStreamIdleness"), "BenchmarkStreamIdle (B/sub)"},
+		{"failed", strings.ReplaceAll(full, "BenchmarkDiscover/absent-2 ", "--- FAIL: BenchmarkDiscover/absent "), "BenchmarkDiscover/absent (ns/op)"},
+		{"no -benchmem", strings.ReplaceAll(full, "allocs/op", "x/op"), "BenchmarkCallSnapshot/user (allocs/op)"},
+		{"other package", strings.ReplaceAll(full, "pkg: github.com/pieces-go/pieces-os-client-go/user\n", "pkg: example.com/other\n"), "BenchmarkCallSnapshot/raw (ns/op)"},
+		{"empty", "", "BenchmarkCallSnapshot/user (ns/op)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := runOn(t, tt.output)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1", code)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr does not name %q:\n%s", tt.want, errOut)
+			}
+		})
+	}
+}
+
+// TestNoProcSuffix checks names printed without the -GOMAXPROCS suffix,
+// as with GOMAXPROCS=1.
+func TestNoProcSuffix(t *testing.T) {
+	t.Parallel()
+	output := strings.ReplaceAll(sampleRun(250000, 240000, 32837, 4071054), "-2 ", " ")
+	code, out, errOut := runOn(t, output)
+	if code != 0 || !strings.Contains(out, "target snapshot-time: measured 1.04x raw") {
+		t.Errorf("exit status %d, output:\n%s%s", code, out, errOut)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{nil, {"a", "b"}, {"-h"}, {filepath.Join(t.TempDir(), "absent.out")}} {
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != 2 || errOut.Len() == 0 {
+			t.Errorf("run(%q) = %d with stderr %q, want 2 and a message", args, code, errOut.String())
+		}
+	}
+}
