@@ -647,3 +647,18 @@ func TestFaultMatrix(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchUnconstructedClient checks that a Client not made by New fails
+// to watch with ErrInvalidInput instead of a panic.
+func TestWatchUnconstructedClient(t *testing.T) {
+	t.Parallel()
+	var c user.Client
+	for name, watch := range map[string]func(context.Context, ...user.WatchOption) (*user.Stream, error){
+		"WatchProfile": c.WatchProfile, "WatchCheckIns": c.WatchCheckIns,
+	} {
+		s, err := watch(t.Context())
+		if s != nil || !errors.Is(err, user.ErrInvalidInput) || !strings.Contains(err.Error(), "not created with New") {
+			t.Errorf("%s on a zero Client = %v, %v; want ErrInvalidInput saying it was not created with New", name, s, err)
+		}
+	}
+}

@@ -236,6 +236,14 @@ type pending struct {
 	ev  Event
 }
 
+// String describes the Stream without its internals, which its goroutines
+// change while it runs: printing a *Stream with %v or %+v neither races
+// with them nor shows the events it holds.
+func (s *Stream) String() string { return "user.Stream" }
+
+// GoString does the same for %#v.
+func (s *Stream) GoString() string { return "&user.Stream{}" }
+
 // Events returns the channel of events. It is closed once the Stream has
 // ended; events not yet received then are dropped.
 func (s *Stream) Events() <-chan Event { return s.events }
@@ -297,6 +305,7 @@ type streamRoute struct {
 // watcher holds what the goroutines of one Stream share and never change.
 type watcher struct {
 	s      *Stream
+	c      *Client // for hiding the credentials in errors
 	route  streamRoute
 	cfg    watchConfig
 	url    string
@@ -307,6 +316,9 @@ type watcher struct {
 func (c *Client) watch(ctx context.Context, route streamRoute, opts []WatchOption) (*Stream, error) {
 	if c == nil {
 		return nil, fmt.Errorf("user: %s: %w: nil *Client", route.op, ErrInvalidInput)
+	}
+	if c.base == nil || c.hc == nil {
+		return nil, fmt.Errorf("user: %s: %w: the Client was not created with New", route.op, ErrInvalidInput)
 	}
 	if ctx == nil {
 		return nil, fmt.Errorf("user: %s: %w: nil context", route.op, ErrInvalidInput)
@@ -335,6 +347,7 @@ func (c *Client) watch(ctx context.Context, route streamRoute, opts []WatchOptio
 	}
 	w := &watcher{
 		s:      s,
+		c:      c,
 		route:  route,
 		cfg:    cfg,
 		url:    streamURL(c.base, route.path),
@@ -410,7 +423,9 @@ func (w *watcher) connect(ctx context.Context) (healthy bool) {
 }
 
 // dialError describes a failed handshake: an *Error when Pieces OS
-// answered with a status other than 101, an *OpError otherwise.
+// answered with a status other than 101, an *OpError otherwise. Like the
+// errors of the HTTP calls, neither shows the credentials should Pieces OS
+// echo them.
 func (w *watcher) dialError(resp *http.Response, err error) error {
 	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 		var body []byte
@@ -418,9 +433,9 @@ func (w *watcher) dialError(resp *http.Response, err error) error {
 			body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 			_ = resp.Body.Close()
 		}
-		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(body))}
+		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: strings.TrimSpace(w.c.redact(string(body)))}
 	}
-	return &OpError{Op: w.route.op, Err: fmt.Errorf("handshake failed: %w", err)}
+	return w.c.opError(w.route.op, fmt.Errorf("handshake failed: %w", err))
 }
 
 // serve reads conn until it fails or ctx ends, pushing one event per
@@ -511,15 +526,16 @@ func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *a
 	}
 }
 
-// readError describes why reading a connection failed.
+// readError describes why reading a connection failed. The close reason
+// comes from Pieces OS, so the credentials are hidden from it.
 func (w *watcher) readError(err error) error {
 	switch {
 	case errors.Is(err, websocket.ErrMessageTooBig):
 		return &OpError{Op: w.route.op, Err: fmt.Errorf("%w: a message exceeded the limit of %d bytes", ErrMessageTooLarge, w.cfg.readLimit)}
 	case websocket.CloseStatus(err) != -1:
-		return &OpError{Op: w.route.op, Err: fmt.Errorf("closed by Pieces OS with status %d: %w", int(websocket.CloseStatus(err)), err)}
+		return w.c.opError(w.route.op, fmt.Errorf("closed by Pieces OS with status %d: %w", int(websocket.CloseStatus(err)), err))
 	default:
-		return &OpError{Op: w.route.op, Err: fmt.Errorf("connection lost: %w", err)}
+		return w.c.opError(w.route.op, fmt.Errorf("connection lost: %w", err))
 	}
 }
 
