@@ -92,15 +92,58 @@ func WithBaseURL(raw string) Option {
 }
 
 // WithHTTPClient sets the *http.Client used for every HTTP call and for the
-// WebSocket handshakes. A nil client is rejected. Its redirect policy is
-// used as it is.
+// WebSocket handshakes. A nil client is rejected. The Client works on a
+// copy of hc whose redirect policy is hc's, except that a redirect to
+// another origin (scheme, host or port) never carries X-Application-ID or
+// Authorization: only the address given to New may receive them.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
 			return errors.New("WithHTTPClient: nil *http.Client")
 		}
-		c.hc = hc
+		own := *hc
+		own.CheckRedirect = dropCredentialsOnRedirect(hc.CheckRedirect)
+		c.hc = &own
 		return nil
+	}
+}
+
+// dropCredentialsOnRedirect wraps the redirect policy next (nil is the
+// default policy of net/http: at most 10 redirects) so that a request
+// redirected to an origin other than the first request's loses its
+// credentials before next sees it. net/http drops Authorization only for
+// another host name, and never drops X-Application-ID.
+func dropCredentialsOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && !sameOrigin(req.URL, via[0].URL) {
+			req.Header.Del("X-Application-ID")
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && originPort(a) == originPort(b)
+}
+
+// originPort returns the port of u, or the default port of its scheme.
+func originPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https", "wss":
+		return "443"
+	default:
+		return "80"
 	}
 }
 
@@ -234,10 +277,11 @@ func DefaultRetryPolicy() RetryPolicy {
 }
 
 // String hides the credentials so that a Client printed with %v or %+v never
-// shows them.
-func (c *Client) String() string {
+// shows them. Its receiver is a value, so that a Client value (one copied
+// into a caller's struct, say) is printed the same way as a *Client.
+func (c Client) String() string {
 	return fmt.Sprintf("user.Client{BaseURL: %q}", c.baseStr)
 }
 
 // GoString hides the credentials from %#v.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
