@@ -17,10 +17,12 @@ import (
 )
 
 // Credentials of the clients the decode fuzzer builds. Bodies may echo them;
-// no error text may show them.
+// no error text may show them. They start with a capital letter that is
+// not a hex digit, so that the end of an escape sequence in a quoted body
+// (such as \x7f) followed by the rest of a credential cannot spell it.
 const (
-	fuzzAppID = "fuzz-app-5e0b17"
-	fuzzToken = "fuzz-token-91c4d2"
+	fuzzAppID = "Qapp-5e0b17"
+	fuzzToken = "Qtoken-91c4d2"
 )
 
 // decodeOp is one operation as FuzzDecodeAnswer drives it.
