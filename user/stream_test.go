@@ -876,8 +876,17 @@ func TestWatchProfileSlowConsumer(t *testing.T) {
 
 	last := fmt.Sprintf("update-%d", updates-1)
 	seen := waitFor(t, s, "last update", isProfile(last))
-	if len(seen) > 3 {
-		t.Errorf("the slow consumer received %d events before the newest, want at most 3: %v", len(seen), kinds(seen))
+	// Connection-state events may come between (a loaded machine can miss a
+	// ping), but of the 10,000 profiles the consumer sees at most the one
+	// being handed over when it stopped reading, then the newest.
+	var stale int
+	for _, ev := range seen {
+		if ev.Kind == EventProfile || ev.Kind == EventSignedOut {
+			stale++
+		}
+	}
+	if stale > 2 {
+		t.Errorf("the slow consumer received %d profiles before the newest, want at most 2: %v", stale, kinds(seen))
 	}
 	select {
 	case ev := <-s.Events():
