@@ -22,10 +22,27 @@ func startServeFake(t *testing.T, args ...string) (*proc, string) {
 	return p, strings.TrimPrefix(line, "listening on ")
 }
 
+// startServeFakeQuiet runs serve-fake on a quiet port (see quietAddr),
+// trying another one when the port is taken before serve-fake gets it.
+func startServeFakeQuiet(t *testing.T) (p *proc, addr, url string) {
+	t.Helper()
+	for range maxBindAttempts {
+		addr = quietAddr(t)
+		p = startCLI(t, nil, "serve-fake", "--addr", addr)
+		if _, line, ok := p.stdout.find(t, 0, "the listening line", hasPrefix("listening on ")); ok {
+			return p, addr, strings.TrimPrefix(line, "listening on ")
+		}
+		if code := p.wait(t); code != exitFailed || !strings.Contains(p.stderr.all(), "address already in use") {
+			t.Fatalf("serve-fake --addr %s exited %d\nstderr:\n%s", addr, code, p.stderr.all())
+		}
+	}
+	t.Fatal("serve-fake found every quiet port taken")
+	return nil, "", ""
+}
+
 func TestServeFakeAnswersAnotherProcess(t *testing.T) {
 	t.Parallel()
-	addr := closedAddr(t)
-	p, url := startServeFake(t, "--addr", addr)
+	p, addr, url := startServeFakeQuiet(t)
 	if url != "http://"+addr {
 		t.Errorf("serve-fake listens on %q, want http://%s", url, addr)
 	}

@@ -7,17 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
 // binPath is the program built once by TestMain; the end-to-end tests run
@@ -170,6 +174,17 @@ func (l *lineLog) all() string {
 // match accepts, waiting for it at most waitLimit.
 func (l *lineLog) await(t *testing.T, from int, what string, match func(string) bool) (int, string) {
 	t.Helper()
+	i, line, ok := l.find(t, from, what, match)
+	if !ok {
+		t.Fatalf("the output ended without %s; it was:\n%s", what, l.all())
+	}
+	return i, line
+}
+
+// find is await that reports the end of the output instead of failing:
+// ok is false when the output ended without a matching line.
+func (l *lineLog) find(t *testing.T, from int, what string, match func(string) bool) (i int, line string, ok bool) {
+	t.Helper()
 	deadline := time.NewTimer(waitLimit)
 	defer deadline.Stop()
 	for {
@@ -178,13 +193,13 @@ func (l *lineLog) await(t *testing.T, from int, what string, match func(string) 
 			if match(l.lines[i]) {
 				line := l.lines[i]
 				l.mu.Unlock()
-				return i, line
+				return i, line, true
 			}
 		}
 		eof, changed := l.eof, l.changed
 		l.mu.Unlock()
 		if eof {
-			t.Fatalf("the output ended without %s; it was:\n%s", what, l.all())
+			return 0, "", false
 		}
 		select {
 		case <-changed:
@@ -271,19 +286,104 @@ func (p *proc) wait(t *testing.T) int {
 	}
 }
 
-// closedAddr returns a loopback address where nothing listens: a port
-// that was free a moment ago.
+// closedAddr returns a loopback address where nothing listens and nothing
+// can start listening until the test ends: the local end of a connection
+// the test holds open. A connection attempt there is refused.
 func closedAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return addr
+	peer, ok := <-accepted
+	ln.Close()
+	if !ok {
+		t.Fatal("the holding connection was not accepted")
+	}
+	t.Cleanup(func() {
+		c.Close()
+		peer.Close()
+	})
+	return c.LocalAddr().String()
+}
+
+// quietAddr returns a loopback address that was free a moment ago, with a
+// port below the ephemeral range of Linux and macOS (from 32768), where
+// outgoing connections never take their source port. Other tests may
+// still listen there for a moment, so callers try again on failure.
+func quietAddr(t *testing.T) string {
+	t.Helper()
+	for range 1000 {
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(20000+rand.IntN(12000)))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		if err := ln.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return addr
+	}
+	t.Fatal("no free loopback port between 20000 and 32000")
+	return ""
+}
+
+// maxBindAttempts bounds how often a test tries another quiet port, or
+// the same port again, when listening fails because someone holds it.
+const maxBindAttempts = 50
+
+// startFakeQuiet starts a fake on a quiet port (see quietAddr), so that
+// it can be restarted on the same port.
+func startFakeQuiet(t *testing.T, opts ...usertest.Option) *usertest.Server {
+	t.Helper()
+	var err error
+	for range maxBindAttempts {
+		var srv *usertest.Server
+		srv, err = usertest.NewServer(append([]usertest.Option{usertest.WithAddr(quietAddr(t))}, opts...)...)
+		if err == nil {
+			t.Cleanup(srv.Close)
+			return srv
+		}
+	}
+	t.Fatalf("starting a fake on a quiet port: %v", err)
+	return nil
+}
+
+// restartFake starts a fake on addr, the address of one just closed. For a
+// moment the port may still be held (by the old server's sockets being
+// torn down, or by another test that probes free ports), so listening is
+// tried again every few milliseconds, for waitLimit at most.
+func restartFake(t *testing.T, addr string, opts ...usertest.Option) *usertest.Server {
+	t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		srv, err := usertest.NewServer(append([]usertest.Option{usertest.WithAddr(addr)}, opts...)...)
+		if err == nil {
+			t.Cleanup(srv.Close)
+			return srv
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			t.Fatalf("restarting the fake on %s: %v", addr, err)
+		}
+	}
 }
 
 // hasPrefix returns a line matcher.

@@ -95,11 +95,7 @@ func TestWatchCheckIns(t *testing.T) {
 
 func TestWatchSurvivesRestart(t *testing.T) {
 	t.Parallel()
-	first, err := usertest.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(first.Close)
+	first := startFakeQuiet(t)
 	p := startCLI(t, nil, "--host", first.URL, "--json", "watch", "--retry-max", "200ms")
 	p.stdout.await(t, 0, "the first profile", isEvent("profile"))
 
@@ -111,7 +107,7 @@ func TestWatchSurvivesRestart(t *testing.T) {
 	next := usertest.DefaultProfile()
 	next.ID = "another-user"
 	next.Name = "Back Again"
-	usertest.Start(t, usertest.WithAddr(first.Addr()), usertest.WithProfile(next))
+	restartFake(t, first.Addr(), usertest.WithProfile(next))
 	_, line := p.stdout.await(t, 1, "the profile of the restarted fake", contains("Back Again"))
 	if got := decodeLine(t, line); got.Profile.ID != "another-user" {
 		t.Errorf("after the restart watch printed %s", line)
