@@ -5,9 +5,11 @@ go 1.26.0
 replace github.com/pieces-go/pieces-os-client-go => ../
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/go-cmp v0.7.0
 	github.com/pieces-go/pieces-os-client-go v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
 )
 
 require (
