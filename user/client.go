@@ -63,19 +63,23 @@ func New(opts ...Option) (*Client, error) {
 		maxBody:   DefaultMaxResponseBytes,
 		jitter:    rand.Int64N,
 	}
-	base := os.Getenv(EnvBaseURL)
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if err := c.setBase(base); err != nil {
-		return nil, fmt.Errorf("user: $%s: %w", EnvBaseURL, err)
-	}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
 		if err := o(c); err != nil {
 			return nil, fmt.Errorf("user: %w", err)
+		}
+	}
+	// The environment is read only when no option chose the address, so a
+	// bad $PIECES_OS_URL cannot break a caller that names its own.
+	if c.base == nil {
+		base, from := os.Getenv(EnvBaseURL), "$"+EnvBaseURL
+		if base == "" {
+			base, from = DefaultBaseURL, "default base URL"
+		}
+		if err := c.setBase(base); err != nil {
+			return nil, fmt.Errorf("user: %s: %w", from, err)
 		}
 	}
 	if err := c.checkCleartext(); err != nil {

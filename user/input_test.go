@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -153,8 +154,16 @@ func TestNewOptions(t *testing.T) {
 	})
 	t.Run("bad environment", func(t *testing.T) {
 		t.Setenv(user.EnvBaseURL, "ftp://127.0.0.1")
-		if _, err := user.New(); err == nil {
-			t.Error("New accepted an ftp base URL from the environment")
+		if _, err := user.New(); err == nil || !strings.Contains(err.Error(), user.EnvBaseURL) {
+			t.Errorf("New with an ftp base URL from the environment = %v, want an error naming $%s", err, user.EnvBaseURL)
+		}
+		// WithBaseURL wins, so the bad environment is never read.
+		c, err := user.New(user.WithBaseURL("http://127.0.0.1:39312"))
+		if err != nil {
+			t.Fatalf("New with WithBaseURL and a bad environment: %v", err)
+		}
+		if got := c.BaseURL(); got != "http://127.0.0.1:39312" {
+			t.Errorf("BaseURL() = %q, want WithBaseURL's", got)
 		}
 	})
 	t.Run("errors", func(t *testing.T) {
