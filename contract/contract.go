@@ -13,10 +13,9 @@
 // after the last spec edit (generated_test.go), that the generated models
 // accept JSON from a newer Pieces OS and survive a round trip
 // (models_test.go), and that importing the library pulls in neither the
-// generator nor the spec tooling (deps_test.go). A conformance test that
-// drives package user against the fake server of package usertest and
-// validates every request and response with openapi3filter belongs in
-// conformance_test.go.
+// generator nor the spec tooling (deps_test.go). conformance_test.go drives
+// every operation through package user against the fake server of package
+// usertest and validates every request and response with openapi3filter.
 //
 // This module is separate from the library so that kin-openapi and its YAML
 // dependencies never reach the library's users.

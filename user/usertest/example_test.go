@@ -2,27 +2,57 @@ package usertest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"strings"
+	"testing"
 
 	"github.com/coder/websocket"
-	"github.com/pieces-go/pieces-os-client-go/gen"
+	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// A test starts the fake, points a client at srv.URL and turns the knobs
-// it needs. In a test, usertest.Start(t) also closes the server at cleanup.
-func Example() {
-	srv, err := usertest.NewServer(usertest.WithTakenVanity("babbage"))
-	if err != nil {
-		log.Fatal(err)
+// greeting is the application code under test: it greets the signed-in
+// user, or says that nobody is signed in.
+func greeting(ctx context.Context, c *user.Client) (string, error) {
+	p, err := c.Snapshot(ctx)
+	if errors.Is(err, user.ErrSignedOut) {
+		return "Hello, stranger", nil
 	}
+	if err != nil {
+		return "", err
+	}
+	return "Hello, " + p.Name, nil
+}
+
+// TestGreeting is a whole test of greeting against the fake. usertest.Start
+// closes the server when the test ends.
+func TestGreeting(t *testing.T) {
+	srv := usertest.Start(t)
+	c, _ := user.New(user.WithBaseURL(srv.URL))
+	if got, err := greeting(t.Context(), c); got != "Hello, Ada Lovelace" || err != nil {
+		t.Errorf("greeting = %q, %v", got, err)
+	}
+	srv.SignOut()
+	if got, _ := greeting(t.Context(), c); got != "Hello, stranger" {
+		t.Errorf("signed out: greeting = %q", got)
+	}
+}
+
+// The fake serves package user's client: start it, point the client at
+// srv.URL, and turn the knobs the test needs. In a test, use
+// usertest.Start(t) as TestGreeting in this file does.
+func Example() {
+	srv, _ := usertest.NewServer(usertest.WithTakenVanity("babbage"))
 	defer srv.Close()
-	c, _ := gen.NewClientWithResponses(srv.URL)
-	res, _ := c.UserUpdateVanityWithResponse(context.Background(), gen.UserProfile{Vanityname: "babbage"})
-	fmt.Println(res.StatusCode(), string(res.Body))
-	// Output: 409 vanity name "babbage" is taken
+	c, _ := user.New(user.WithBaseURL(srv.URL))
+	fmt.Println(greeting(context.Background(), c))
+	_, err := c.UpdateVanity(context.Background(), "babbage")
+	fmt.Println(errors.Is(err, user.ErrVanityTaken))
+	// Output:
+	// Hello, Ada Lovelace <nil>
+	// true
 }
 
 // A subscriber of /user/stream gets the current profile first, then every
