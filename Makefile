@@ -10,6 +10,9 @@ GO ?= go
 # The race detector needs cgo; `make test RACE=` runs without it.
 RACE ?= -race
 FUZZTIME ?= 10s
+# How long `make test` runs each fuzz target: long enough to replay the seed
+# corpus and try fresh inputs, short enough for CI.
+FUZZSMOKE ?= 2s
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The Go modules of this repository that hold code (tools/ only pins the
 # generator).
@@ -48,12 +51,13 @@ lint:
 	done
 
 ## test: every test with the race detector, the contract checks, the
-## generation check, and each benchmark once
+## generation check, each benchmark once and each fuzz target briefly
 test:
 	$(GO) test $(RACE) -count=1 ./...
 	cd contract && $(GO) test $(RACE) -count=1 ./...
 	@$(MAKE) --no-print-directory check-generate
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSMOKE)
 
 ## bench: run the benchmarks with allocation counts
 bench:
