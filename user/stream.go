@@ -573,11 +573,14 @@ func classifyProfileMessage(data []byte) Event {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Event{Kind: EventSignedOut}
 	}
-	if !json.Valid(trimmed) {
-		return malformed(opStreamUser, data, "message is not valid JSON")
-	}
+	// json.Unmarshal checks the whole text before it decodes anything, so
+	// invalid JSON always fails with a *json.SyntaxError; checking it with
+	// json.Valid first would read every message twice.
 	var p UserProfile
 	if err := json.Unmarshal(trimmed, &p); err != nil {
+		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
+			return malformed(opStreamUser, data, "message is not valid JSON")
+		}
 		return malformed(opStreamUser, data, "message is not a UserProfile: "+err.Error())
 	}
 	if p.ID == "" {
