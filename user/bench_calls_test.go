@@ -15,7 +15,7 @@ package user_test
 // handler still checks what it is sent where a broken client could get it
 // wrong (the vanity name in the body), and every benchmark checks the
 // answer it decodes, so a broken path fails instead of measuring nothing.
-// internal/benchcheck compares the user and raw results.
+// internal/benchcheck compares the user and raw results (see bcRun).
 
 import (
 	"bytes"
@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -273,32 +274,92 @@ func bcCheckTaken(b *testing.B, err error) {
 	}
 }
 
+// bcWay is one way of making the call a benchmark measures. call fails b
+// when the call does not give the expected result.
+type bcWay struct {
+	name string
+	call func(b *testing.B)
+}
+
+// bcRun runs one sub-benchmark per way, which report ns/op, B/op and
+// allocs/op, and then "paired", which makes the call each way in turn,
+// in a rotating order, within every iteration. "paired" reports for each
+// way the time per call (user-ns/op, ...) and the processor time the
+// whole process spent per call, server included (user-cpu-ns/op, ...),
+// and their ratios to the raw way (user/raw-time, user/raw-cpu, ...).
+// Measured side by side, the ways share whatever else the machine is doing
+// at the moment, so the ratios hold on a busy machine, where the separate
+// sub-benchmarks, run one after the other, may not; processor time,
+// which does not count the time spent waiting for a processor, is the
+// steadier of the two. internal/benchcheck reads the ratios from "paired"
+// and the allocations from the separate sub-benchmarks.
+func bcRun(b *testing.B, ways ...bcWay) {
+	raw := -1
+	for i, w := range ways {
+		if w.name == "raw" {
+			raw = i
+		}
+		b.Run(w.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				w.call(b)
+			}
+		})
+	}
+	b.Run("paired", func(b *testing.B) {
+		spent := make([]time.Duration, len(ways))
+		cpu := make([]time.Duration, len(ways))
+		_, haveCPU := bcCPUTime()
+		round := 0
+		for b.Loop() {
+			for j := range ways {
+				k := (round + j) % len(ways)
+				c0, _ := bcCPUTime()
+				start := time.Now()
+				ways[k].call(b)
+				spent[k] += time.Since(start)
+				c1, _ := bcCPUTime()
+				cpu[k] += c1 - c0
+			}
+			round++
+		}
+		for k, w := range ways {
+			b.ReportMetric(float64(spent[k].Nanoseconds())/float64(b.N), w.name+"-ns/op")
+			if haveCPU {
+				b.ReportMetric(float64(cpu[k].Nanoseconds())/float64(b.N), w.name+"-cpu-ns/op")
+			}
+			if raw < 0 || k == raw {
+				continue
+			}
+			if spent[raw] > 0 {
+				b.ReportMetric(float64(spent[k])/float64(spent[raw]), w.name+"/raw-time")
+			}
+			if haveCPU && cpu[raw] > 0 {
+				b.ReportMetric(float64(cpu[k])/float64(cpu[raw]), w.name+"/raw-cpu")
+			}
+		}
+	})
+}
+
 // BenchmarkCallSnapshot measures GET /user answered with the complete
 // default profile: Snapshot against the generated client and the raw
 // floor.
 func BenchmarkCallSnapshot(b *testing.B) {
 	f := bcServer(b)
-	b.Run("user", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+	bcRun(b,
+		bcWay{"user", func(b *testing.B) {
 			p, err := f.user.Snapshot(b.Context())
 			bcCheckProfile(b, f, p, err, f.profile.Vanityname)
-		}
-	})
-	b.Run("gen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"gen", func(b *testing.B) {
 			p, err := genSnapshot(b.Context(), f.gen)
 			bcCheckProfile(b, f, p, err, f.profile.Vanityname)
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"raw", func(b *testing.B) {
 			p, err := rawSnapshot(b.Context(), f.hc, f.srv.URL)
 			bcCheckProfile(b, f, p, err, f.profile.Vanityname)
-		}
-	})
+		}},
+	)
 }
 
 // BenchmarkCallUpdateVanity measures UpdateVanity, which makes two
@@ -306,27 +367,20 @@ func BenchmarkCallSnapshot(b *testing.B) {
 // renamed); the gen and raw ways make the same two.
 func BenchmarkCallUpdateVanity(b *testing.B) {
 	f := bcServer(b)
-	b.Run("user", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+	bcRun(b,
+		bcWay{"user", func(b *testing.B) {
 			p, err := f.user.UpdateVanity(b.Context(), bcNewName)
 			bcCheckProfile(b, f, p, err, bcNewName)
-		}
-	})
-	b.Run("gen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"gen", func(b *testing.B) {
 			p, err := genUpdateVanity(b.Context(), f.gen, bcNewName)
 			bcCheckProfile(b, f, p, err, bcNewName)
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"raw", func(b *testing.B) {
 			p, err := rawUpdateVanity(b.Context(), f.hc, f.srv.URL, bcNewName)
 			bcCheckProfile(b, f, p, err, bcNewName)
-		}
-	})
+		}},
+	)
 }
 
 // BenchmarkCallUpdateVanityPost measures the POST of UpdateVanity alone,
@@ -338,20 +392,16 @@ func BenchmarkCallUpdateVanityPost(b *testing.B) {
 	f := bcServer(b)
 	p := f.profile
 	p.Vanityname = bcNewName
-	b.Run("gen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+	bcRun(b,
+		bcWay{"gen", func(b *testing.B) {
 			got, err := genPostVanity(b.Context(), f.gen, &p)
 			bcCheckProfile(b, f, got, err, bcNewName)
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"raw", func(b *testing.B) {
 			got, err := rawPostVanity(b.Context(), f.hc, f.srv.URL, &p)
 			bcCheckProfile(b, f, got, err, bcNewName)
-		}
-	})
+		}},
+	)
 }
 
 // BenchmarkCallVanityTaken measures the error path: UpdateVanity with a
@@ -359,25 +409,18 @@ func BenchmarkCallUpdateVanityPost(b *testing.B) {
 // report the 409.
 func BenchmarkCallVanityTaken(b *testing.B) {
 	f := bcServer(b)
-	b.Run("user", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+	bcRun(b,
+		bcWay{"user", func(b *testing.B) {
 			_, err := f.user.UpdateVanity(b.Context(), bcTakenName)
 			bcCheckTaken(b, err)
-		}
-	})
-	b.Run("gen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"gen", func(b *testing.B) {
 			_, err := genUpdateVanity(b.Context(), f.gen, bcTakenName)
 			bcCheckTaken(b, err)
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		}},
+		bcWay{"raw", func(b *testing.B) {
 			_, err := rawUpdateVanity(b.Context(), f.hc, f.srv.URL, bcTakenName)
 			bcCheckTaken(b, err)
-		}
-	})
+		}},
+	)
 }

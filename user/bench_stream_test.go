@@ -61,22 +61,33 @@ func (p *bsPusher) accepted(b *testing.B) *websocket.Conn {
 	}
 }
 
-// bsMessages returns the profile message the throughput benchmark sends
-// and the last one, which differs by its id.
-func bsMessages(b *testing.B) (msg, last []byte, lastID string) {
+// bsMessages holds the messages of the throughput benchmark: the default
+// profile, and two variants that differ from it by their id, to end a
+// burst. Consecutive bursts end with different ids, so that the end of one
+// is never taken for the end of the next.
+type bsMessages struct {
+	msg    []byte
+	last   [2][]byte
+	lastID [2]string
+}
+
+func newBSMessages(b *testing.B) *bsMessages {
 	b.Helper()
 	p := usertest.DefaultProfile()
-	msg, err := json.Marshal(p)
-	if err != nil {
+	m := &bsMessages{}
+	var err error
+	if m.msg, err = json.Marshal(p); err != nil {
 		b.Fatal(err)
 	}
-	lastID = "last-" + p.ID
-	p.ID = lastID
-	last, err = json.Marshal(p)
-	if err != nil {
-		b.Fatal(err)
+	id := p.ID
+	for i := range m.last {
+		m.lastID[i] = fmt.Sprintf("last-%d-%s", i, id)
+		p.ID = m.lastID[i]
+		if m.last[i], err = json.Marshal(p); err != nil {
+			b.Fatal(err)
+		}
 	}
-	return msg, last, lastID
+	return m
 }
 
 // bsSend writes n messages to conn as fast as it takes them, the last one
@@ -99,23 +110,98 @@ func bsSend(ctx context.Context, conn *websocket.Conn, n int, msg, last []byte) 
 	return done
 }
 
+// bsUserBurst has conn send n messages, burst k's last one ending them, and
+// waits until WatchProfile has delivered that last one. It returns how
+// many profile events were delivered and the time it took.
+func bsUserBurst(ctx context.Context, b *testing.B, s *user.Stream, conn *websocket.Conn, m *bsMessages, n, k int) (int, time.Duration) {
+	start := time.Now()
+	sent := bsSend(ctx, conn, n, m.msg, m.last[k%2])
+	delivered := 0
+	for {
+		ev, ok := <-s.Events()
+		if !ok {
+			b.Fatalf("Events closed before the last of %d profiles arrived (%d delivered)", n, delivered)
+		}
+		switch ev.Kind {
+		case user.EventProfile:
+			delivered++
+			if ev.Profile.ID != m.lastID[k%2] {
+				continue
+			}
+			d := time.Since(start)
+			if err := <-sent; err != nil {
+				b.Fatal(err)
+			}
+			return delivered, d
+		case user.EventConnected:
+		default:
+			b.Fatalf("got a %v event (%v) while reading profiles", ev.Kind, ev.Err)
+		}
+	}
+}
+
+// bsRawBurst has conn send n messages, burst k's last one ending them, and
+// reads and decodes them all from client, as a raw coder/websocket read
+// loop with json.Unmarshal. It returns the time it took.
+func bsRawBurst(ctx context.Context, b *testing.B, client, conn *websocket.Conn, m *bsMessages, n, k int) time.Duration {
+	start := time.Now()
+	sent := bsSend(ctx, conn, n, m.msg, m.last[k%2])
+	for i := 1; ; i++ {
+		typ, data, err := client.Read(ctx)
+		if err != nil {
+			b.Fatalf("reading message %d of %d: %v", i, n, err)
+		}
+		if typ != websocket.MessageText {
+			b.Fatalf("message %d is %v, want text", i, typ)
+		}
+		var got gen.UserProfile
+		if err := json.Unmarshal(data, &got); err != nil {
+			b.Fatalf("message %d: %v", i, err)
+		}
+		if got.ID == "" {
+			b.Fatalf("message %d has no id", i)
+		}
+		if got.ID == m.lastID[k%2] {
+			if i != n {
+				b.Fatalf("the last profile came as message %d of %d", i, n)
+			}
+			d := time.Since(start)
+			if err := <-sent; err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}
+	}
+}
+
+// bsBurst is the number of messages per burst in the paired throughput
+// benchmark.
+const bsBurst = 50
+
 // BenchmarkStreamThroughput measures how many profile messages per second
-// reach the consumer when the server sends b.N of them as fast as it can:
-// through WatchProfile ("user") and through a raw coder/websocket read
-// loop with json.Unmarshal ("raw"), against the same server. WatchProfile
-// decodes every message but conflates the events, so a consumer that
-// falls behind skips intermediate profiles; the clock stops when the last
-// message, which has its own id, has been delivered. The delivered/msg
-// metric says which share of the messages became events.
+// reach the consumer when the server sends them as fast as it can: through
+// WatchProfile ("user") and through a raw coder/websocket read loop with
+// json.Unmarshal ("raw"), against the same server. "user" and "raw" send
+// b.N messages in one burst; "paired" alternates bursts of bsBurst
+// messages between the two, so that both share whatever else the machine
+// is doing, and reports user-msgs/s, raw-msgs/s and their ratio,
+// user/raw-rate, which internal/benchcheck reads, as well as the processor
+// time the whole process spent per message each way (user-cpu-ns/msg,
+// raw-cpu-ns/msg), the steadier figure on a busy machine.
+//
+// WatchProfile decodes every message but conflates the events, so a
+// consumer that falls behind skips intermediate profiles; a burst ends
+// when its last message, which has its own id, has been delivered. The
+// delivered/msg metric says which share of the messages became events.
 func BenchmarkStreamThroughput(b *testing.B) {
-	msg, last, lastID := bsMessages(b)
+	m := newBSMessages(b)
 	p := &bsPusher{conns: make(chan *websocket.Conn, 1)}
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 
-	b.Run("user", func(b *testing.B) {
-		ctx, cancel := context.WithTimeout(b.Context(), bsWait)
-		defer cancel()
+	// watch connects a WatchProfile stream, and returns it with the
+	// server's side of its connection.
+	watch := func(ctx context.Context, b *testing.B) (*user.Stream, *websocket.Conn) {
 		c, err := user.New(user.WithBaseURL(srv.URL), user.WithHTTPClient(srv.Client()))
 		if err != nil {
 			b.Fatal(err)
@@ -124,36 +210,33 @@ func BenchmarkStreamThroughput(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer s.Close()
+		b.Cleanup(func() { _ = s.Close() })
 		conn := p.accepted(b)
 		bsExpect(b, s, user.EventConnected)
-
-		b.SetBytes(int64(len(msg)))
-		b.ReportAllocs()
-		b.ResetTimer()
-		sent := bsSend(ctx, conn, b.N, msg, last)
-		delivered, gotLast := 0, false
-	read:
-		for ev := range s.Events() {
-			switch ev.Kind {
-			case user.EventProfile:
-				delivered++
-				if ev.Profile.ID == lastID {
-					gotLast = true
-					break read
-				}
-			case user.EventConnected:
-			default:
-				b.Fatalf("got a %v event (%v) while reading profiles", ev.Kind, ev.Err)
-			}
-		}
-		b.StopTimer()
-		if err := <-sent; err != nil {
+		return s, conn
+	}
+	// dial connects a raw client, and returns it with the server's side
+	// of its connection.
+	dial := func(ctx context.Context, b *testing.B) (*websocket.Conn, *websocket.Conn) {
+		u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/user/stream"
+		client, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: srv.Client()})
+		if err != nil {
 			b.Fatal(err)
 		}
-		if !gotLast {
-			b.Fatalf("the last profile never arrived (%d of %d delivered)", delivered, b.N)
-		}
+		b.Cleanup(func() { _ = client.Close(websocket.StatusNormalClosure, "") })
+		client.SetReadLimit(user.DefaultReadLimit)
+		return client, p.accepted(b)
+	}
+
+	b.Run("user", func(b *testing.B) {
+		ctx, cancel := context.WithTimeout(b.Context(), bsWait)
+		defer cancel()
+		s, conn := watch(ctx, b)
+		b.SetBytes(int64(len(m.msg)))
+		b.ReportAllocs()
+		b.ResetTimer()
+		delivered, _ := bsUserBurst(ctx, b, s, conn, m, b.N, 0)
+		b.StopTimer()
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 		b.ReportMetric(float64(delivered)/float64(b.N), "delivered/msg")
 	})
@@ -161,47 +244,51 @@ func BenchmarkStreamThroughput(b *testing.B) {
 	b.Run("raw", func(b *testing.B) {
 		ctx, cancel := context.WithTimeout(b.Context(), bsWait)
 		defer cancel()
-		u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/user/stream"
-		client, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: srv.Client()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer client.CloseNow()
-		client.SetReadLimit(user.DefaultReadLimit)
-		conn := p.accepted(b)
-
-		b.SetBytes(int64(len(msg)))
+		client, conn := dial(ctx, b)
+		b.SetBytes(int64(len(m.msg)))
 		b.ReportAllocs()
 		b.ResetTimer()
-		sent := bsSend(ctx, conn, b.N, msg, last)
-		for i := 1; ; i++ {
-			typ, data, err := client.Read(ctx)
-			if err != nil {
-				b.Fatalf("reading message %d of %d: %v", i, b.N, err)
-			}
-			if typ != websocket.MessageText {
-				b.Fatalf("message %d is %v, want text", i, typ)
-			}
-			var got gen.UserProfile
-			if err := json.Unmarshal(data, &got); err != nil {
-				b.Fatalf("message %d: %v", i, err)
-			}
-			if got.ID == "" {
-				b.Fatalf("message %d has no id", i)
-			}
-			if got.ID == lastID {
-				if i != b.N {
-					b.Fatalf("the last profile came as message %d of %d", i, b.N)
-				}
-				break
-			}
-		}
+		bsRawBurst(ctx, b, client, conn, m, b.N, 0)
 		b.StopTimer()
-		if err := <-sent; err != nil {
-			b.Fatal(err)
-		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-		client.Close(websocket.StatusNormalClosure, "")
+	})
+
+	b.Run("paired", func(b *testing.B) {
+		ctx, cancel := context.WithTimeout(b.Context(), bsWait)
+		defer cancel()
+		s, userConn := watch(ctx, b)
+		client, rawConn := dial(ctx, b)
+		var userTime, rawTime, userCPU, rawCPU time.Duration
+		_, haveCPU := bcCPUTime()
+		delivered, k := 0, 0
+		raw := func() {
+			c0, _ := bcCPUTime()
+			rawTime += bsRawBurst(ctx, b, client, rawConn, m, bsBurst, k)
+			c1, _ := bcCPUTime()
+			rawCPU += c1 - c0
+		}
+		for b.Loop() {
+			if k%2 == 1 {
+				raw()
+			}
+			c0, _ := bcCPUTime()
+			n, d := bsUserBurst(ctx, b, s, userConn, m, bsBurst, k)
+			c1, _ := bcCPUTime()
+			delivered, userTime, userCPU = delivered+n, userTime+d, userCPU+c1-c0
+			if k%2 == 0 {
+				raw()
+			}
+			k++
+		}
+		msgs := float64(b.N * bsBurst)
+		b.ReportMetric(msgs/userTime.Seconds(), "user-msgs/s")
+		b.ReportMetric(msgs/rawTime.Seconds(), "raw-msgs/s")
+		b.ReportMetric(rawTime.Seconds()/userTime.Seconds(), "user/raw-rate")
+		b.ReportMetric(float64(delivered)/msgs, "delivered/msg")
+		if haveCPU && userCPU > 0 && rawCPU > 0 {
+			b.ReportMetric(float64(userCPU.Nanoseconds())/msgs, "user-cpu-ns/msg")
+			b.ReportMetric(float64(rawCPU.Nanoseconds())/msgs, "raw-cpu-ns/msg")
+		}
 	})
 }
 
