@@ -34,7 +34,7 @@ func bdProfileBody(b *testing.B) []byte {
 func BenchmarkSnapshotDecode(b *testing.B) {
 	body := bdProfileBody(b)
 	want := usertest.DefaultProfile().ID
-	ans := &answer{status: http.StatusOK, header: http.Header{"Content-Type": {mediaJSON}}, body: body}
+	ans := answer{status: http.StatusOK, header: http.Header{"Content-Type": {mediaJSON}}, body: body}
 	b.Run("strict+hasMember", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()

@@ -23,7 +23,7 @@ const (
 // decodeJSON decodes the body of a 2xx answer of op into a new T. The answer
 // must be labelled application/json and hold a complete JSON value of T's
 // shape with every member T requires; members T does not know are ignored.
-func decodeJSON[T any](c *Client, op string, ans *answer) (*T, error) {
+func decodeJSON[T any](c *Client, op string, ans answer) (*T, error) {
 	if err := checkMediaType(ans.header, mediaJSON); err != nil {
 		return nil, c.opError(op, err)
 	}
@@ -36,7 +36,7 @@ func decodeJSON[T any](c *Client, op string, ans *answer) (*T, error) {
 
 // decodeText returns the body of a 2xx text/plain answer of op without the
 // surrounding white space. An empty text is malformed.
-func decodeText(c *Client, op string, ans *answer) (string, error) {
+func decodeText(c *Client, op string, ans answer) (string, error) {
 	if err := checkMediaType(ans.header, mediaText); err != nil {
 		return "", c.opError(op, err)
 	}

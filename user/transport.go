@@ -36,7 +36,8 @@ type endpoint struct {
 	jsonErrors bool   // 400 and 422 carry the JSON bodies of HasFeatureAccess
 }
 
-// answer is a response whose body has been read and closed.
+// answer is a response whose body has been read and closed. It is passed
+// by value: it is small, and a request then allocates one thing less.
 type answer struct {
 	status int
 	header http.Header
@@ -69,15 +70,15 @@ func jsonBody[T any](v *T) (io.Reader, string, error) {
 // answer is an *Error; anything else that goes wrong is an *OpError. GET
 // requests are retried according to c.retry after a transport failure or a
 // 502, 503 or 504 answer; other methods are sent once.
-func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildErr error) (*answer, error) {
+func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildErr error) (answer, error) {
 	if c == nil || c.hc == nil || c.base == nil {
-		return nil, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
+		return answer{}, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
 	}
 	if buildErr != nil {
-		return nil, c.opError(ep.op, buildErr)
+		return answer{}, c.opError(ep.op, buildErr)
 	}
 	if ctx == nil {
-		return nil, c.opError(ep.op, fmt.Errorf("%w: nil context", ErrInvalidInput))
+		return answer{}, c.opError(ep.op, fmt.Errorf("%w: nil context", ErrInvalidInput))
 	}
 	c.setHeaders(ep, req)
 
@@ -93,15 +94,15 @@ func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildEr
 		if !retryable || attempt >= attempts {
 			switch {
 			case err != nil:
-				return nil, c.opError(ep.op, err)
+				return answer{}, c.opError(ep.op, err)
 			case ans.status/100 != 2:
-				return nil, c.apiError(ep, ans)
+				return answer{}, c.apiError(ep, ans)
 			}
 			return ans, nil
 		}
 		// A context that ended during the attempt ends the call here.
 		if err := sleepCtx(ctx, backoff(c.retry, attempt, c.jitter)); err != nil {
-			return nil, c.opError(ep.op, err)
+			return answer{}, c.opError(ep.op, err)
 		}
 	}
 }
@@ -129,13 +130,20 @@ func (c *Client) setHeaders(ep endpoint, req *http.Request) {
 // roundTrip makes one attempt. On failure it also says whether a GET may be
 // tried again: transport failures may, an over-limit body may not.
 //
-// Each attempt sends a shallow copy of req bound to ctx: neither the
-// client nor the transport changes a request they are given, and only
-// GET requests, which have no body, are sent more than once.
-func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, bool, error) {
-	resp, err := c.hc.Do(req.WithContext(ctx))
+// Each attempt sends a shallow copy of req bound to ctx, which costs less
+// than a deep clone: only GET requests, which have no body, are sent more
+// than once, and the transport never changes a request. An http.Client
+// with a cookie jar adds the cookies to the headers of the request it is
+// given, though, so then each attempt gets its own copy of the headers and
+// a retry does not send the cookies twice.
+func (c *Client) roundTrip(ctx context.Context, req *http.Request) (answer, bool, error) {
+	r := req.WithContext(ctx)
+	if c.hc.Jar != nil {
+		r.Header = req.Header.Clone()
+	}
+	resp, err := c.hc.Do(r)
 	if err != nil {
-		return nil, true, err
+		return answer{}, true, err
 	}
 	defer resp.Body.Close()
 
@@ -148,9 +156,9 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*answer, boo
 	case errors.Is(err, ErrResponseTooLarge) && resp.StatusCode/100 != 2:
 		// An error answer is reported with the part that was read.
 	case err != nil:
-		return nil, !errors.Is(err, ErrResponseTooLarge), err
+		return answer{}, !errors.Is(err, ErrResponseTooLarge), err
 	}
-	return &answer{status: resp.StatusCode, header: resp.Header, body: body}, false, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: body}, false, nil
 }
 
 // maxPresize bounds the buffer readLimited allocates up front from the
@@ -237,7 +245,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // apiError turns a non-2xx answer into an *Error.
-func (c *Client) apiError(ep endpoint, ans *answer) *Error {
+func (c *Client) apiError(ep endpoint, ans answer) *Error {
 	body := c.redact(string(ans.body))
 	e := &Error{Op: ep.op, StatusCode: ans.status, Body: cutText(strings.TrimSpace(body), MaxErrorBody)}
 	if !ep.jsonErrors || checkMediaType(ans.header, mediaJSON) != nil {
