@@ -287,8 +287,8 @@ func pairedRate(name string, k key) target {
 		measured := fmt.Sprintf("%.2fx raw (paired medians %s vs %s msgs/s", ratio, num(u), num(r))
 		uc, ok1 := get.optional(k, "user-cpu-ns/msg")
 		rc, ok2 := get.optional(k, "raw-cpu-ns/msg")
-		if ok1 && ok2 && uc > 0 {
-			measured += fmt.Sprintf("; by processor time per message %.2fx raw", rc/uc)
+		if ok1 && ok2 && rc > 0 {
+			measured += fmt.Sprintf("; processor time per message %.2fx raw", uc/rc)
 		}
 		return measured + ")", fmt.Sprintf("at least %.2fx raw", minStreamRatio), ratio >= minStreamRatio
 	}}
