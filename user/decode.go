@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,6 +151,9 @@ func checkRequired(v any, t reflect.Type, path string) error {
 
 // checkMembers checks the members of one JSON object against struct type t.
 func checkMembers(members map[string]any, t reflect.Type, path string) error {
+	if err := checkCase(members, t, path); err != nil {
+		return err
+	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -188,6 +192,47 @@ func checkMembers(members map[string]any, t reflect.Type, path string) error {
 		}
 	}
 	return nil
+}
+
+// checkCase refuses a member whose name matches a member of t only without
+// regard to case. encoding/json would fill the field from it, and the
+// required members inside would then go unchecked, since the checks look
+// names up exactly.
+func checkCase(members map[string]any, t reflect.Type, path string) error {
+	fields := jsonNames(t)
+	for k := range members {
+		if slices.Contains(fields, k) {
+			continue
+		}
+		for _, f := range fields {
+			if strings.EqualFold(k, f) {
+				return fmt.Errorf("member %q of %s differs from %q only in case", k, describe(path), f)
+			}
+		}
+	}
+	return nil
+}
+
+// jsonNames lists the JSON names of the members of struct t.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			names = append(names, jsonNames(f.Type)...)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 // decodesItself reports whether values of t are decoded by their own
@@ -262,6 +307,7 @@ type shape struct {
 	// members and required describe a shapeObject: its members by JSON
 	// name, and the bits of the required ones.
 	members  map[string]member
+	names    [][]byte // the keys of members, for case-insensitive matches
 	required uint64
 	// elem and elemRejectsNull describe the items of a shapeArray or the
 	// values of a shapeMap.
@@ -371,6 +417,7 @@ func addMembers(s *shape, t reflect.Type, building map[reflect.Type]*shape, bits
 			s.required |= m.bit
 		}
 		s.members[name] = m
+		s.names = append(s.names, []byte(name))
 	}
 	return true
 }
@@ -463,7 +510,10 @@ func (sc *scanner) object(s *shape) bool {
 		sc.space()
 		switch {
 		case !known:
-			if !sc.skip() {
+			// encoding/json fills a field from a member whose name
+			// matches only without regard to case; the exact check
+			// refuses it.
+			if s.foldsOnto(name) || !sc.skip() {
 				return false
 			}
 		case sc.peek() == 'n':
@@ -489,6 +539,17 @@ func (sc *scanner) object(s *shape) bool {
 			return false
 		}
 	}
+}
+
+// foldsOnto reports whether name matches the name of one of s's members
+// without regard to case.
+func (s *shape) foldsOnto(name []byte) bool {
+	for _, n := range s.names {
+		if bytes.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // items checks each item of the array at the cursor against s.elem.

@@ -60,6 +60,12 @@ func TestMalformedAnswers(t *testing.T) {
 		{"bad time", "application/json", edit(func(m map[string]any) {
 			m["created"].(map[string]any)["value"] = "yesterday"
 		}), "cannot parse"},
+		{"member name in another case", "application/json", edit(func(m map[string]any) {
+			m["ALLOCATION"] = map[string]any{"region": "eu"}
+		}), `member "ALLOCATION" of the body differs from "allocation" only in case`},
+		{"nested member name in another case", "application/json", edit(func(m map[string]any) {
+			m["aesthetics"].(map[string]any)["Font"] = map[string]any{}
+		}), `differs from "font" only in case`},
 		{"html", "text/html; charset=utf-8", full, "media type is text/html, want application/json"},
 		{"no content type", "", full, "no Content-Type"},
 		{"bad content type", "application/", full, "not a valid media type"},
@@ -222,4 +228,17 @@ func TestDecodedErrorBodies(t *testing.T) {
 	if json.Unmarshal([]byte(e.Body), &raw) != nil || raw["message"] != "no" {
 		t.Errorf("Body = %q, want the raw JSON", e.Body)
 	}
+}
+
+// TestSnapshotUserInAnotherCase checks that a user member spelt in another
+// case is refused rather than taken for a profile without its required
+// members, or for nobody signed in.
+func TestSnapshotUserInAnotherCase(t *testing.T) {
+	t.Parallel()
+	c, _ := apiStart(t, apiReply{status: http.StatusOK, ctype: "application/json", body: `{"USER":{"name":"x"}}`})
+	p, err := c.Snapshot(t.Context())
+	if p != nil {
+		t.Errorf("Snapshot returned a profile with the error: %+v", p)
+	}
+	checkOpError(t, err, "userSnapshot", user.ErrMalformedResponse, `differs from "user" only in case`)
 }

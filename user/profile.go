@@ -2,7 +2,6 @@ package user
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
@@ -19,14 +18,22 @@ func (c *Client) Snapshot(ctx context.Context) (*UserProfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodeJSON[ReturnedUserProfile](c, ep.op, ans)
+	out, err := decodeJSON[snapshotAnswer](c, ep.op, ans)
 	if err != nil {
 		return nil, err
 	}
-	if !hasMember(ans.body, "user") {
+	if out.User == nil {
 		return nil, ErrSignedOut
 	}
-	return &out.User, nil
+	return out.User, nil
+}
+
+// snapshotAnswer is ReturnedUserProfile with a User that stays nil when the
+// member is absent or null, which is how Pieces OS says that nobody is
+// signed in.
+type snapshotAnswer struct {
+	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
+	User   *UserProfile        `json:"user,omitempty"`
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
@@ -109,15 +116,4 @@ func (c *Client) Providers(ctx context.Context) (*ReturnedUserProfile, error) {
 		return nil, err
 	}
 	return decodeJSON[ReturnedUserProfile](c, ep.op, ans)
-}
-
-// hasMember reports whether the JSON object in body has the member name
-// with a value other than null. body has already been decoded once.
-func hasMember(body []byte, name string) bool {
-	var members map[string]json.RawMessage
-	if json.Unmarshal(body, &members) != nil {
-		return false
-	}
-	v, ok := members[name]
-	return ok && string(v) != "null"
 }
