@@ -539,3 +539,47 @@ func TestHandshakeRefusalBodyIsBounded(t *testing.T) {
 		t.Errorf("Body has %d bytes, want the beginning of the body, at most MaxErrorBody (%d)", len(e.Body), user.MaxErrorBody)
 	}
 }
+
+// TestEscapedSecretsInJSONErrors checks that a credential written with JSON
+// escapes in the error body of HasFeatureAccess is hidden once decoded, in
+// the decoded error as in the error's text.
+func TestEscapedSecretsInJSONErrors(t *testing.T) {
+	t.Parallel()
+	escape := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		return b.String()
+	}
+	for _, status := range []int{http.StatusBadRequest, http.StatusUnprocessableEntity} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"code":"%[1]s","message":"app %[1]s token %[2]s","feature":"%[2]s","expectedContextType":"%[1]s"}`,
+				escape(apiAppID), escape(apiToken))
+		}))
+		t.Cleanup(srv.Close)
+		c := faultClient(t, srv.URL)
+		_, err := c.HasFeatureAccess(t.Context(), user.HasFeatureAccessEnumSHARESNIPPET, nil)
+		e, ok := errors.AsType[*user.Error](err)
+		if !ok {
+			t.Fatalf("status %d: err = %v, want an *Error", status, err)
+		}
+		if e.BadRequest == nil && e.Unprocessable == nil {
+			t.Fatalf("status %d: the JSON error body was not decoded", status)
+		}
+		texts := append(formats(err), e.Error())
+		if e.BadRequest != nil {
+			texts = append(texts, formats(*e.BadRequest)...)
+		}
+		if e.Unprocessable != nil {
+			texts = append(texts, formats(*e.Unprocessable)...)
+		}
+		for _, s := range texts {
+			if showsSecret(s) {
+				t.Errorf("status %d: a credential is shown: %s", status, s)
+			}
+		}
+	}
+}

@@ -251,15 +251,20 @@ func (c *Client) apiError(ep endpoint, ans answer) *Error {
 	if !ep.jsonErrors || checkMediaType(ans.header, mediaJSON) != nil {
 		return e
 	}
+	// The JSON bodies are decoded from the bytes received and their texts
+	// redacted after decoding: a credential written with JSON escapes is
+	// only readable once decoded.
 	switch ans.status {
 	case http.StatusBadRequest:
 		var v HasFeatureAccessBadRequestError
-		if decodeStrict([]byte(body), &v) == nil {
+		if decodeStrict(ans.body, &v) == nil {
+			v.Code, v.Message = c.redact(v.Code), c.redact(v.Message)
 			e.BadRequest = &v
 		}
 	case http.StatusUnprocessableEntity:
 		var v HasFeatureAccessUnprocessableEntityError
-		if decodeStrict([]byte(body), &v) == nil {
+		if decodeStrict(ans.body, &v) == nil {
+			v.Message, v.Feature, v.ExpectedContextType = c.redact(v.Message), c.redact(v.Feature), c.redact(v.ExpectedContextType)
 			e.Unprocessable = &v
 		}
 	}
