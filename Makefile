@@ -59,9 +59,14 @@ test:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSMOKE)
 
-## bench: run the benchmarks with allocation counts
+# How many times make bench runs each benchmark; benchcheck takes the medians.
+BENCHCOUNT ?= 5
+
+## bench: run every benchmark BENCHCOUNT times into bench.out, then print
+## one line per performance target (see docs/benchmarks.md)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCHCOUNT) ./... | tee bench.out
+	$(GO) run ./internal/benchcheck bench.out
 
 ## fuzz: run every fuzz target of the library for FUZZTIME each
 fuzz:
