@@ -372,7 +372,7 @@ func TestSelectUser(t *testing.T) {
 		t.Errorf("recorded Authorization %q", h)
 	}
 
-	bad, err := c.SelectUserWithResponse(testCtx(t), gen.Auth0User{Email: "nobody@example.com"})
+	bad, err := c.SelectUserWithResponse(testCtx(t), gen.Auth0User{Name: "Nobody"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,6 +388,15 @@ func TestSelectUser(t *testing.T) {
 	}
 	if nobody.JSON200 == nil || nobody.JSON200.ID != got.ID {
 		t.Errorf("no body: got %d %s, want user %s", nobody.StatusCode(), nobody.Body, got.ID)
+	}
+
+	// An email alone names the user; its id is derived from the email.
+	byMail, err := c.SelectUserWithResponse(testCtx(t), gen.Auth0User{Email: "grace@example.com", Name: "Grace"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byMail.JSON200 == nil || byMail.JSON200.Email != "grace@example.com" || byMail.JSON200.Name != "Grace" || byMail.JSON200.ID == "" || byMail.JSON200.ID == got.ID {
+		t.Errorf("select by email: got %d %s", byMail.StatusCode(), byMail.Body)
 	}
 }
 

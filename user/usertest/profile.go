@@ -231,17 +231,22 @@ func vanityURL(name string) gen.AllocationCloudURL {
 }
 
 // profileFromAuth0 builds the profile of a user who signs in with the Auth0
-// user u: the id is u's global_id, or else a UUID derived from u's user_id;
+// user u: the id is u's global_id, or else a UUID derived from u's user_id,
+// or else from u's email;
 // email, name, username, picture and vanity name come from u, the sign-in
 // providers from u's identities, and the user gets a running personal
 // cloud. It fails when u names no user.
 func profileFromAuth0(u gen.Auth0User, now time.Time) (gen.UserProfile, error) {
 	id := u.UserMetadata.GlobalID
-	if id == "" {
-		if u.UserID == "" {
-			return gen.UserProfile{}, fmt.Errorf("the Auth0 user has neither user_id nor user_metadata.global_id")
-		}
+	switch {
+	case id != "":
+	case u.UserID != "":
 		id = nameUUID(u.UserID)
+	case u.Email != "":
+		// A sign-in form may send only the email: it names the user too.
+		id = nameUUID("email|" + u.Email)
+	default:
+		return gen.UserProfile{}, fmt.Errorf("the Auth0 user has no user_id, user_metadata.global_id or email")
 	}
 	name := u.Name
 	if name == "" {
