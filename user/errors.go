@@ -36,9 +36,19 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 )
 
-// ErrSignedOut is returned by Snapshot when Pieces OS answers but no user is
-// signed in. It is not an *Error: the call itself succeeded.
-var ErrSignedOut = errors.New("pieces os: no user is signed in")
+// ErrSignedOut is returned by Snapshot (and so by UpdateVanity, which reads
+// the profile first) when Pieces OS answers but no user is signed in. It is
+// not an *Error: the call itself succeeded. errors.Is(ErrSignedOut,
+// ErrNotSignedIn) holds, so one test of ErrNotSignedIn catches a signed-out
+// Pieces OS whether it said so with a 511 or with an empty snapshot.
+var ErrSignedOut error = signedOut{}
+
+type signedOut struct{}
+
+func (signedOut) Error() string { return "pieces os: no user is signed in" }
+
+// Is makes a signed-out snapshot match ErrNotSignedIn.
+func (signedOut) Is(target error) bool { return target == ErrNotSignedIn }
 
 type statusSentinel struct {
 	code int

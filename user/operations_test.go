@@ -297,6 +297,13 @@ func TestUpdateVanitySignedOut(t *testing.T) {
 	if !errors.Is(err, user.ErrSignedOut) {
 		t.Fatalf("UpdateVanity error = %v, want ErrSignedOut", err)
 	}
+	// The same test as for the 511 of userUpdateVanity catches it.
+	if !errors.Is(err, user.ErrNotSignedIn) {
+		t.Errorf("errors.Is(%v, ErrNotSignedIn) = false, want true", err)
+	}
+	if errors.Is(err, user.ErrVanityTaken) || errors.Is(user.ErrNotSignedIn, user.ErrSignedOut) {
+		t.Error("ErrSignedOut matches more than ErrNotSignedIn")
+	}
 	if n := len(fake.requests()); n != 1 {
 		t.Errorf("%d requests, want only the GET /user", n)
 	}
