@@ -139,9 +139,10 @@ func TestSecretsNeverShown(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = checkIns.Close() })
 	bad := awaitEvent(t, checkIns, "malformed message", isKind(user.EventMalformed))
-	if !bytes.Contains(bad.Raw, []byte(apiAppID)) {
-		t.Fatalf("Raw = %q, want the echoed message", bad.Raw)
+	if !bytes.Contains(bad.Raw, []byte("got app")) || bytes.Contains(bad.Raw, []byte(apiAppID)) {
+		t.Fatalf("Raw = %q, want the echoed message with the credential hidden", bad.Raw)
 	}
+	texts = append(texts, string(bad.Raw))
 	addErr(bad.Err)
 	add(bad)
 	ev = awaitEvent(t, checkIns, "close with a reason", isKind(user.EventDisconnected))

@@ -122,7 +122,8 @@ type Event struct {
 	// 1 after a healthy connection.
 	Attempt int
 	// Raw is the beginning of the message of an EventMalformed, at most
-	// MaxRawExcerpt bytes.
+	// MaxRawExcerpt bytes, with the client's credentials replaced should
+	// the message quote them.
 	Raw []byte
 }
 
@@ -430,10 +431,11 @@ func (w *watcher) dialError(resp *http.Response, err error) error {
 	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 		var body []byte
 		if resp.Body != nil {
-			body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
 			_ = resp.Body.Close()
 		}
-		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: strings.TrimSpace(w.c.redact(string(body)))}
+		// Redact, then cut, as for the HTTP calls.
+		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: cutText(strings.TrimSpace(w.c.redact(string(body))), MaxErrorBody)}
 	}
 	return w.c.opError(w.route.op, fmt.Errorf("handshake failed: %w", err))
 }
@@ -474,11 +476,16 @@ func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool
 			break
 		}
 		received = true
+		ev := w.route.classify(data)
 		if typ != websocket.MessageText {
-			w.s.push(malformed(w.route.op, data, "binary message where text was expected"))
-			continue
+			ev = malformed(w.route.op, data, "binary message where text was expected")
 		}
-		w.s.push(w.route.classify(data))
+		if ev.Kind == EventMalformed {
+			// The excerpt is cut again after redacting the whole
+			// message, so that no part of a credential survives the cut.
+			ev.Raw = []byte(cutText(w.c.redact(string(data)), MaxRawExcerpt))
+		}
+		w.s.push(ev)
 	}
 
 	stopPing()
