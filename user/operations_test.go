@@ -288,6 +288,40 @@ func TestUpdateVanity(t *testing.T) {
 	}
 }
 
+// TestUpdateVanityProfile checks that UpdateVanityProfile sends the profile
+// it is given in one request, and refuses one without a vanity name.
+func TestUpdateVanityProfile(t *testing.T) {
+	t.Parallel()
+	updated := apiProfile()
+	updated.Vanityname = "lovelace"
+	c, fake := apiStart(t, apiOK(t, updated))
+
+	got, err := c.UpdateVanityProfile(t.Context(), &updated)
+	if err != nil {
+		t.Fatalf("UpdateVanityProfile: %v", err)
+	}
+	if diff := cmp.Diff(&updated, got); diff != "" {
+		t.Errorf("result (-want +got):\n%s", diff)
+	}
+	want := []apiReq{{
+		Method: "POST", URI: "/user/update/vanity",
+		Header: withJSONBody(appHeaders("application/json, text/plain")),
+		Body:   apiDecoded(t, updated),
+	}}
+	if diff := cmp.Diff(want, fake.requests()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+
+	for _, p := range []*user.UserProfile{nil, {ID: "u1"}} {
+		if _, err := c.UpdateVanityProfile(t.Context(), p); !errors.Is(err, user.ErrInvalidInput) {
+			t.Errorf("UpdateVanityProfile(%v) = %v, want ErrInvalidInput", p, err)
+		}
+	}
+	if n := len(fake.requests()); n != 1 {
+		t.Errorf("%d requests, want only the first", n)
+	}
+}
+
 // TestUpdateVanitySignedOut checks that UpdateVanity stops at ErrSignedOut
 // and sends no update.
 func TestUpdateVanitySignedOut(t *testing.T) {

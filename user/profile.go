@@ -79,17 +79,33 @@ func (c *Client) Update(ctx context.Context, p *UserProfile) (*UserProfile, erro
 // fully connected yet, and ErrNotSignedIn (511) that the user is not signed
 // in or not connected to the cloud.
 //
+// A caller that already holds the current profile can save the first
+// round trip, and the window in which another change to the profile could
+// be overwritten, with UpdateVanityProfile.
+//
 // GET /user, then POST /user/update/vanity
 func (c *Client) UpdateVanity(ctx context.Context, name string) (*UserProfile, error) {
-	ep := endpoint{op: "userUpdateVanity", accept: acceptJSONText}
 	if name == "" {
-		return nil, c.opError(ep.op, fmt.Errorf("%w: the vanity name is empty", ErrInvalidInput))
+		return nil, c.opError("userUpdateVanity", fmt.Errorf("%w: the vanity name is empty", ErrInvalidInput))
 	}
 	p, err := c.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p.Vanityname = name
+	return c.UpdateVanityProfile(ctx, p)
+}
+
+// UpdateVanityProfile sends p, the signed-in user's profile whose
+// Vanityname is the name wanted, in one request, and returns the updated
+// profile. Its errors are those of UpdateVanity.
+//
+// POST /user/update/vanity
+func (c *Client) UpdateVanityProfile(ctx context.Context, p *UserProfile) (*UserProfile, error) {
+	ep := endpoint{op: "userUpdateVanity", accept: acceptJSONText}
+	if p == nil || p.Vanityname == "" {
+		return nil, c.opError(ep.op, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
+	}
 	body, ct, err := jsonBody(p)
 	if err != nil {
 		return nil, c.opError(ep.op, err)
