@@ -98,6 +98,7 @@ type session struct {
 	json    bool
 
 	transport   *http.Transport // of the client, closed when the run ends
+	recorder    *rawRecorder    // keeps the last JSON answer, for --json
 	base        string          // the address the client talks to, once known
 	discoverErr error           // why discovery found nothing, when it was tried
 }
@@ -368,8 +369,9 @@ func (s *session) client() (*user.Client, error) {
 	if s.transport == nil {
 		s.transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	s.recorder = &rawRecorder{next: s.transport}
 	hc := &http.Client{
-		Transport: s.transport,
+		Transport: s.recorder,
 		// As the default client of package user: a redirect is an answer,
 		// never followed with the credentials attached.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

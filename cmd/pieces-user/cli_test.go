@@ -82,6 +82,39 @@ func TestSnapshot(t *testing.T) {
 	}
 }
 
+// TestJSONIsWhatPiecesOSSent checks that --json prints the answer as
+// received, members from a newer Pieces OS included, and for snapshot the
+// user member of the answer.
+func TestJSONIsWhatPiecesOSSent(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	p := usertest.DefaultProfile()
+	members := map[string]any{}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &members); err != nil {
+		t.Fatal(err)
+	}
+	members["newerMember"] = map[string]any{"answer": 42.0}
+	body, err := json.Marshal(map[string]any{"user": members})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RespondNext("userSnapshot", 1, 200, "application/json", string(body)); err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "snapshot")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("snapshot --json is not JSON: %v\n%s", err, r.stdout)
+	}
+	if diff := cmp.Diff(members, got); diff != "" {
+		t.Errorf("snapshot --json differs from the user member sent (-want +got):\n%s", diff)
+	}
+}
+
 func TestRefresh(t *testing.T) {
 	t.Parallel()
 	srv := usertest.Start(t)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,10 +12,20 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// emit prints the result of a command: v as indented JSON with --json,
-// otherwise the summary text writes, aligned in columns at each tab.
+// emit prints the result of a command: with --json the JSON Pieces OS sent
+// for v, indented (or v encoded, for a result that is not an answer of
+// Pieces OS as received), otherwise the summary text writes, aligned in
+// columns at each tab.
 func (s *session) emit(v any, text func(w io.Writer)) error {
 	if s.json {
+		if raw := s.recorder.rawFor(v); raw != nil {
+			var out bytes.Buffer
+			if json.Indent(&out, raw, "", "  ") == nil {
+				out.WriteByte('\n')
+				_, err := s.stdout.Write(out.Bytes())
+				return err
+			}
+		}
 		enc := json.NewEncoder(s.stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
