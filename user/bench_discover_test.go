@@ -3,8 +3,6 @@ package user_test
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"testing"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -14,36 +12,6 @@ import (
 // bdPorts is the size of the port ranges the discovery benchmarks search,
 // that of Pieces OS (FirstPort to LastPort).
 const bdPorts = user.LastPort - user.FirstPort + 1
-
-// bdBlock listens on bdPorts consecutive free loopback ports and returns
-// the listeners, lowest port first. The ports are taken below 32768,
-// outside the range Linux hands out for ephemeral ports, so that no other
-// test's server or outgoing connection lands on one of them once the
-// benchmark closes them.
-func bdBlock(b *testing.B) []net.Listener {
-	b.Helper()
-	for range 100 {
-		first := 10000 + rand.IntN(32768-10000-bdPorts)
-		ls := make([]net.Listener, 0, bdPorts)
-		for i := range bdPorts {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", first+i))
-			if err != nil {
-				break
-			}
-			ls = append(ls, l)
-		}
-		if len(ls) == bdPorts {
-			return ls
-		}
-		for _, l := range ls {
-			l.Close()
-		}
-	}
-	b.Fatalf("found no %d consecutive free ports", bdPorts)
-	return nil
-}
-
-func bdPort(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 
 // BenchmarkDiscover measures DiscoverPorts over a range as wide as that of
 // Pieces OS:
@@ -55,8 +23,8 @@ func bdPort(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 //     probe waits for its timeout (the slowest way to give up).
 func BenchmarkDiscover(b *testing.B) {
 	b.Run("present-last", func(b *testing.B) {
-		ls := bdBlock(b)
-		first, last := bdPort(ls[0]), bdPort(ls[bdPorts-1])
+		ls := discPortBlock(b, bdPorts)
+		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
 		for _, l := range ls {
 			l.Close()
 		}
@@ -73,8 +41,8 @@ func BenchmarkDiscover(b *testing.B) {
 		}
 	})
 	b.Run("absent", func(b *testing.B) {
-		ls := bdBlock(b)
-		first, last := bdPort(ls[0]), bdPort(ls[bdPorts-1])
+		ls := discPortBlock(b, bdPorts)
+		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
 		for _, l := range ls {
 			l.Close()
 		}
@@ -87,13 +55,13 @@ func BenchmarkDiscover(b *testing.B) {
 	b.Run("silent", func(b *testing.B) {
 		// The listeners never accept: the kernel completes the handshakes
 		// and the requests wait unanswered.
-		ls := bdBlock(b)
+		ls := discPortBlock(b, bdPorts)
 		defer func() {
 			for _, l := range ls {
 				l.Close()
 			}
 		}()
-		first, last := bdPort(ls[0]), bdPort(ls[bdPorts-1])
+		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
 		for b.Loop() {
 			if got, err := user.DiscoverPorts(b.Context(), "127.0.0.1", first, last); !errors.Is(err, user.ErrNotFoundOnPorts) {
 				b.Fatalf("DiscoverPorts = %q, %v; want an error matching ErrNotFoundOnPorts", got, err)
