@@ -299,7 +299,7 @@ func TestUserProfileFromNewerPiecesOS(t *testing.T) {
 			Project: "pieces-cloud",
 			User:    "8a1f3c2e-0000-4000-8000-000000000001",
 			Status:  gen.AllocationCloudStatus{Cloud: "SOMETHING_NEW"},
-			Urls: gen.AllocationCloudUrls{
+			URLs: gen.AllocationCloudURLs{
 				Base: gen.AllocationCloudURL{URL: "https://base.example", Status: gen.AllocationStatusEnumRUNNING},
 				ID:   gen.AllocationCloudURL{URL: "https://id.example", Status: gen.AllocationStatusEnumRUNNING},
 			},

@@ -882,8 +882,8 @@ type AllocationCloud struct {
 	// Updated A point in time with an optional human-readable rendering.
 	Updated GroupedTimestamp `json:"updated,omitempty,omitzero"`
 
-	// Urls Addresses of the personal cloud: the base and id addresses always, the vanity address once a vanity name is set.
-	Urls AllocationCloudUrls `json:"urls"`
+	// URLs Addresses of the personal cloud: the base and id addresses always, the vanity address once a vanity name is set.
+	URLs AllocationCloudURLs `json:"urls"`
 
 	// User Id of the user who owns the allocation.
 	User    string `json:"user"`
@@ -911,8 +911,8 @@ type AllocationCloudURL struct {
 	URL string `json:"url"`
 }
 
-// AllocationCloudUrls Addresses of the personal cloud: the base and id addresses always, the vanity address once a vanity name is set.
-type AllocationCloudUrls struct {
+// AllocationCloudURLs Addresses of the personal cloud: the base and id addresses always, the vanity address once a vanity name is set.
+type AllocationCloudURLs struct {
 	// Base One address that routes to the personal cloud, with its own provisioning state.
 	Base AllocationCloudURL `json:"base"`
 

@@ -180,7 +180,7 @@ func apiProfile() user.UserProfile {
 			Region:  "europe-west1",
 			User:    "5d7b5f36-3a5e-4f6e-9a43-2b1c5b8f0a11",
 			Status:  user.AllocationCloudStatus{Cloud: user.AllocationStatusEnumRUNNING},
-			Urls: user.AllocationCloudUrls{
+			URLs: user.AllocationCloudURLs{
 				Base:   user.AllocationCloudURL{URL: "https://base.example.com", Status: user.AllocationStatusEnumSUCCEEDED},
 				ID:     user.AllocationCloudURL{URL: "https://id.example.com", Status: user.AllocationStatusEnumSUCCEEDED},
 				Vanity: user.AllocationCloudURL{URL: "https://ada.example.com", Status: user.AllocationStatusEnumPENDING},

@@ -13,8 +13,8 @@ type (
 	AllocationCloudStatus = gen.AllocationCloudStatus
 	// AllocationCloudURL is gen.AllocationCloudURL.
 	AllocationCloudURL = gen.AllocationCloudURL
-	// AllocationCloudUrls is gen.AllocationCloudUrls.
-	AllocationCloudUrls = gen.AllocationCloudUrls
+	// AllocationCloudURLs is gen.AllocationCloudURLs.
+	AllocationCloudURLs = gen.AllocationCloudURLs
 	// AllocationStatusEnum is gen.AllocationStatusEnum.
 	AllocationStatusEnum = gen.AllocationStatusEnum
 	// AllowedCloudModelsInstanceConfiguration is gen.AllowedCloudModelsInstanceConfiguration.

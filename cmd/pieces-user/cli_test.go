@@ -72,7 +72,7 @@ func TestSnapshot(t *testing.T) {
 	}
 
 	r = mustRun(t, 0, "", nil, "--host", srv.URL, "snapshot")
-	for _, s := range []string{want.Name, want.Email, want.Username, want.Vanityname, want.Allocation.Urls.Base.URL, want.Allocation.Urls.Vanity.URL, "entities:"} {
+	for _, s := range []string{want.Name, want.Email, want.Username, want.Vanityname, want.Allocation.URLs.Base.URL, want.Allocation.URLs.Vanity.URL, "entities:"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("snapshot summary lacks %q:\n%s", s, r.stdout)
 		}

@@ -110,14 +110,14 @@ func (d *demo) run() error {
 		return fmt.Errorf("c.Snapshot: %w", err)
 	}
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
-	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.Urls.Base.URL)
+	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.URLs.Base.URL)
 
 	d.title("Change the vanity name: c.UpdateVanity(ctx, %q).", demoVanity)
 	p, err = c.UpdateVanity(ctx, demoVanity)
 	if err != nil {
 		return fmt.Errorf("c.UpdateVanity(%q): %w", demoVanity, err)
 	}
-	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.Urls.Vanity.URL)
+	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.URLs.Vanity.URL)
 
 	d.title("Ask for a vanity name another user holds: c.UpdateVanity(ctx, %q).", demoTakenVanity)
 	srv.TakeVanity(demoTakenVanity)

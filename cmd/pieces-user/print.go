@@ -70,7 +70,7 @@ func writeProfile(w io.Writer, p *user.UserProfile) {
 		for _, u := range []struct {
 			label string
 			url   user.AllocationCloudURL
-		}{{"base", a.Urls.Base}, {"id", a.Urls.ID}, {"vanity", a.Urls.Vanity}} {
+		}{{"base", a.URLs.Base}, {"id", a.URLs.ID}, {"vanity", a.URLs.Vanity}} {
 			if u.url.URL != "" {
 				fmt.Fprintf(w, "  %s URL:\t%s (%s)\n", u.label, u.url.URL, orNone(string(u.url.Status)))
 			}

@@ -165,7 +165,7 @@ func (a *api) UserUpdateVanity(ctx context.Context, req gen.UserUpdateVanityRequ
 	if p.Descope.GlobalID != "" {
 		p.Descope.Vanityname = name
 	}
-	p.Allocation.Urls.Vanity = vanityURL(name)
+	p.Allocation.URLs.Vanity = vanityURL(name)
 	p.Updated = timestamp(now(), "")
 	s.storeLocked(p)
 	return gen.UserUpdateVanity200JSONResponse(clone(p)), nil

@@ -264,8 +264,8 @@ func TestUpdateVanity(t *testing.T) {
 	if res.JSON200 == nil {
 		t.Fatalf("got %d %s", res.StatusCode(), res.Body)
 	}
-	if res.JSON200.Vanityname != "countess" || res.JSON200.Allocation.Urls.Vanity.URL != "https://countess.pieces.cloud" {
-		t.Errorf("answer has vanityname %q and vanity URL %q", res.JSON200.Vanityname, res.JSON200.Allocation.Urls.Vanity.URL)
+	if res.JSON200.Vanityname != "countess" || res.JSON200.Allocation.URLs.Vanity.URL != "https://countess.pieces.cloud" {
+		t.Errorf("answer has vanityname %q and vanity URL %q", res.JSON200.Vanityname, res.JSON200.Allocation.URLs.Vanity.URL)
 	}
 	if p, _ := srv.Profile(); p.Vanityname != "countess" || p.Auth0.Vanityname != "countess" {
 		t.Errorf("stored vanity names %q and %q, want countess", p.Vanityname, p.Auth0.Vanityname)

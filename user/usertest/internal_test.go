@@ -57,9 +57,9 @@ func TestDefaultProfileIsComplete(t *testing.T) {
 	checks := map[string]bool{
 		"aesthetics font and theme": p.Aesthetics.Font.Size > 0 && p.Aesthetics.Theme.Schema.Semantic != "",
 		"allocation status":         p.Allocation.Status.Cloud == gen.AllocationStatusEnumRUNNING,
-		"allocation base URL":       p.Allocation.Urls.Base.URL != "",
-		"allocation id URL":         p.Allocation.Urls.ID.URL != "",
-		"allocation vanity URL":     strings.Contains(p.Allocation.Urls.Vanity.URL, p.Vanityname),
+		"allocation base URL":       p.Allocation.URLs.Base.URL != "",
+		"allocation id URL":         p.Allocation.URLs.ID.URL != "",
+		"allocation vanity URL":     strings.Contains(p.Allocation.URLs.Vanity.URL, p.Vanityname),
 		"created and updated":       !p.Created.Value.IsZero() && p.Updated.Value.After(p.Created.Value),
 		"identity":                  p.Email != "" && p.Name != "" && p.Username != "" && p.Vanityname != "" && p.Picture != "",
 		"providers":                 len(p.Providers.Iterable) > 0,

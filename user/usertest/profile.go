@@ -213,7 +213,7 @@ func allocationFor(id, vanity string, updated time.Time) gen.AllocationCloud {
 		Version: "10.1.0",
 		Status:  gen.AllocationCloudStatus{Cloud: gen.AllocationStatusEnumRUNNING, Schema: stamp()},
 		Updated: timestamp(updated, ""),
-		Urls: gen.AllocationCloudUrls{
+		URLs: gen.AllocationCloudURLs{
 			Base:   gen.AllocationCloudURL{URL: "https://" + id + "." + cloudDomain, Status: gen.AllocationStatusEnumRUNNING, Schema: stamp()},
 			ID:     gen.AllocationCloudURL{URL: "https://" + id + ".id." + cloudDomain, Status: gen.AllocationStatusEnumRUNNING, Schema: stamp()},
 			Schema: stamp(),
@@ -221,7 +221,7 @@ func allocationFor(id, vanity string, updated time.Time) gen.AllocationCloud {
 		Schema: stamp(),
 	}
 	if vanity != "" {
-		a.Urls.Vanity = vanityURL(vanity)
+		a.URLs.Vanity = vanityURL(vanity)
 	}
 	return a
 }
