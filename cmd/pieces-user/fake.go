@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -14,20 +13,6 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
-
-// operationIDs lists the operationId of every operation of the User API,
-// the WebSocket routes included, in alphabetical order: the names --fail
-// of serve-fake accepts.
-func operationIDs() []string {
-	return []string{
-		"clearUser", "refreshUser", "selectUser", "streamUser",
-		"streamUserLastCheckedIn", "updateUser", "userAccessToken",
-		"userAssociateEntity", "userBetaStatus", "userCheckout",
-		"userDisassociateEntity", "userHasFeatureAccess",
-		"userManageSubscriptions", "userPaddleRefresh", "userProviders",
-		"userSnapshot", "userUpdateVanity",
-	}
-}
 
 // failure is one --fail flag of serve-fake.
 type failure struct {
@@ -56,21 +41,17 @@ func (l *failList) Set(v string) error {
 	if !ok {
 		return fmt.Errorf("%q is not OPERATION=STATUS, such as userUpdateVanity=500", v)
 	}
-	i := slices.IndexFunc(operationIDs(), func(id string) bool { return strings.EqualFold(id, strings.TrimSpace(opArg)) })
+	i := slices.IndexFunc(usertest.OperationIDs(), func(id string) bool { return strings.EqualFold(id, strings.TrimSpace(opArg)) })
 	if i < 0 {
-		return fmt.Errorf("unknown operation %q; valid operations: %s", opArg, strings.Join(operationIDs(), ", "))
+		return fmt.Errorf("unknown operation %q; valid operations: %s", opArg, strings.Join(usertest.OperationIDs(), ", "))
 	}
 	status, err := strconv.Atoi(strings.TrimSpace(statusArg))
 	if err != nil || status < 200 || status > 599 {
-		return fmt.Errorf("status %q of %s is not a number from 200 to 599", statusArg, operationIDs()[i])
+		return fmt.Errorf("status %q of %s is not a number from 200 to 599", statusArg, usertest.OperationIDs()[i])
 	}
-	*l = append(*l, failure{op: operationIDs()[i], status: status})
+	*l = append(*l, failure{op: usertest.OperationIDs()[i], status: status})
 	return nil
 }
-
-// failForever is the count given to usertest's FailNext for a --fail flag:
-// FailNext takes a number of calls, and this one is never used up.
-const failForever = math.MaxInt
 
 func setupServeFake(fs *flag.FlagSet) action {
 	addr := fs.String("addr", net.JoinHostPort(user.DiscoverHost, strconv.Itoa(user.FirstPort)), "loopback `HOST:PORT` to listen on (port 0 picks a free one)")
@@ -119,7 +100,7 @@ func setupServeFake(fs *flag.FlagSet) action {
 		defer srv.Close()
 		for _, f := range fails {
 			body := fmt.Sprintf("%s fails on purpose (serve-fake --fail %s=%d)", f.op, f.op, f.status)
-			if err := srv.FailNext(f.op, failForever, f.status, body); err != nil {
+			if err := srv.FailNext(f.op, usertest.Always, f.status, body); err != nil {
 				return usagef("serve-fake: --fail %s=%d: %v", f.op, f.status, err)
 			}
 		}

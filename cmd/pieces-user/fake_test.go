@@ -135,12 +135,12 @@ func TestOperationIDsFollowTheSpec(t *testing.T) {
 		fromSpec = append(fromSpec, m[1])
 	}
 	slices.Sort(fromSpec)
-	if diff := cmp.Diff(fromSpec, operationIDs()); diff != "" {
-		t.Errorf("operationIDs() differs from the operationIds of api/openapi.yaml (-spec +list):\n%s", diff)
+	if diff := cmp.Diff(fromSpec, usertest.OperationIDs()); diff != "" {
+		t.Errorf("usertest.OperationIDs() differs from the operationIds of api/openapi.yaml (-spec +list):\n%s", diff)
 	}
 	// Every name --fail accepts is one usertest can fail.
 	srv := usertest.Start(t)
-	for _, op := range operationIDs() {
+	for _, op := range usertest.OperationIDs() {
 		if err := srv.FailNext(op, 1, 500, ""); err != nil {
 			t.Errorf("usertest refuses --fail %s: %v", op, err)
 		}

@@ -121,7 +121,7 @@ func TestOperationTable(t *testing.T) {
 		inSpec = append(inSpec, string(m[1]))
 	}
 	slices.Sort(inSpec)
-	got := slices.Sorted(slices.Values(operationIDs()))
+	got := slices.Sorted(slices.Values(OperationIDs()))
 	if diff := cmp.Diff(inSpec, got); diff != "" {
 		t.Errorf("operation ids (-spec +server):\n%s", diff)
 	}

@@ -94,11 +94,17 @@ func (s *Server) SetFeatureAccess(feature gen.HasFeatureAccessEnum, out gen.HasF
 	return nil
 }
 
+// Always is the count that makes FailNext and RespondNext answer every call
+// of the operation, not only the next few.
+const Always = -1
+
 // FailNext makes the next n calls of an operation, named by its operationId
 // in the spec (for example "userUpdateVanity", or "streamUser" to refuse
 // the WebSocket upgrade), answer status with body as text/plain, before
-// anything else is checked. n = 0 cancels what is left of an earlier
-// FailNext or RespondNext for the operation; a new call replaces it.
+// anything else is checked. n = Always (or any negative n) answers every
+// call so until a later call cancels it; n = 0 cancels what is left of an
+// earlier FailNext or RespondNext for the operation; a new call replaces
+// it.
 func (s *Server) FailNext(operationID string, n, status int, body string) error {
 	return s.RespondNext(operationID, n, status, "text/plain; charset=utf-8", body)
 }
@@ -108,11 +114,11 @@ func (s *Server) FailNext(operationID string, n, status int, body string) error 
 // JSON, say. An empty contentType sends no Content-Type header. status must
 // lie between 200 and 599.
 func (s *Server) RespondNext(operationID string, n, status int, contentType, body string) error {
-	if !slices.Contains(operationIDs(), operationID) {
+	if !slices.Contains(OperationIDs(), operationID) {
 		return fmt.Errorf("usertest: no operation has the operationId %q", operationID)
 	}
 	if n < 0 {
-		return fmt.Errorf("usertest: %s: the count must not be negative, got %d", operationID, n)
+		n = Always
 	}
 	if status < 200 || status > 599 {
 		return fmt.Errorf("usertest: %s: status %d is not between 200 and 599", operationID, status)

@@ -2,6 +2,7 @@ package usertest
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
 )
@@ -19,9 +20,11 @@ type operation struct {
 	bodyRequired bool         // the spec marks the request body required
 }
 
-// operationIDs lists every operationId the fake serves, HTTP and WebSocket.
-func operationIDs() []string {
-	return []string{
+// OperationIDs returns the operationId of every operation of the User API,
+// the two WebSocket routes included, in alphabetical order: the names that
+// FailNext and RespondNext accept and that Request.Operation reports.
+func OperationIDs() []string {
+	ids := []string{
 		"clearUser", "refreshUser", "selectUser", "updateUser",
 		"userAccessToken", "userAssociateEntity", "userBetaStatus",
 		"userCheckout", "userDisassociateEntity", "userHasFeatureAccess",
@@ -29,6 +32,8 @@ func operationIDs() []string {
 		"userSnapshot", "userUpdateVanity",
 		opStreamUser, opStreamLastCheckedIn,
 	}
+	slices.Sort(ids)
+	return ids
 }
 
 // lookupOperation maps a pattern of the server's ServeMux to the operation

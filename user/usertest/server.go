@@ -358,6 +358,9 @@ func (s *Server) takeAnswer(opID string) (cannedAnswer, bool) {
 	if !ok {
 		return cannedAnswer{}, false
 	}
+	if a.left == Always {
+		return a, true
+	}
 	a.left--
 	if a.left <= 0 {
 		delete(s.answers, opID)

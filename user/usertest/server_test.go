@@ -208,13 +208,28 @@ func TestFailNext(t *testing.T) {
 		t.Errorf("RespondNext without a media type: got %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
 	}
 
+	// Always answers every call until cancelled.
+	if err := srv.FailNext("userPaddleRefresh", usertest.Always, http.StatusBadGateway, "down"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if r, _ := c.UserPaddleRefreshWithResponse(testCtx(t)); r.StatusCode() != http.StatusBadGateway {
+			t.Errorf("call %d with Always: got %d, want 502", i, r.StatusCode())
+		}
+	}
+	if err := srv.FailNext("userPaddleRefresh", 0, 500, ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.UserPaddleRefreshWithResponse(testCtx(t)); r.StatusCode() != http.StatusOK {
+		t.Errorf("after cancelling Always: got %d, want 200", r.StatusCode())
+	}
+
 	for _, tt := range []struct {
 		op        string
 		n, status int
 	}{
 		{"noSuchOperation", 1, 500},
 		{"UserSnapshot", 1, 500},
-		{"userSnapshot", -1, 500},
 		{"userSnapshot", 1, 99},
 		{"userSnapshot", 1, 600},
 	} {
