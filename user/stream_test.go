@@ -991,7 +991,11 @@ func BenchmarkStreamDelivery(b *testing.B) {
 // BenchmarkWatchProfileMessage measures one profile message from a
 // loopback server to the consumer, end to end.
 func BenchmarkWatchProfileMessage(b *testing.B) {
-	f := newFakeStreams(nil)
+	msg := profileMsg(b, "u1", "Ada")
+	// The fake sends msg first on the connection: once it has arrived, the
+	// fake holds the connection, and Send reaches it. (EventConnected alone
+	// can come before the fake has registered the connection.)
+	f := newFakeStreams(msg)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	defer f.Close()
@@ -1002,7 +1006,7 @@ func BenchmarkWatchProfileMessage(b *testing.B) {
 	}
 	defer s.Close()
 	expectKind(b, s, EventConnected)
-	msg := profileMsg(b, "u1", "Ada")
+	expectKind(b, s, EventProfile)
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
 	for b.Loop() {
