@@ -27,13 +27,18 @@ const (
 // response limit.
 const maxErrorRead = 64 << 10
 
-// endpoint describes how one operation is sent and how its failures are
-// reported.
+// endpoint describes one operation as api/openapi.yaml does: how it is
+// sent and how its failures are reported. endpoints_gen.go holds one per
+// operation.
 type endpoint struct {
 	op         string // operationId, used in every error
-	accept     string // Accept header; empty sends none
+	method     string // HTTP method; GET for the WebSocket routes
+	path       string // route template, such as "/user/{user}/entities/associate/{entity}"
+	accept     string // Accept header: the media types of the documented answers; empty sends none
 	bearer     bool   // auth0 security: Authorization: Bearer instead of X-Application-ID
-	jsonErrors bool   // 400 and 422 carry the JSON bodies of HasFeatureAccess
+	stream     bool   // a WebSocket route
+	jsonErrors bool   // some error status has an application/json body (HasFeatureAccess's 400 and 422)
+	statuses   []int  // the documented statuses, ascending
 }
 
 // answer is a response whose body has been read and closed. It is passed
