@@ -118,29 +118,9 @@ func position(data []byte, off int64) string {
 }
 
 // features lists the features whose access can be checked: every value of
-// HasFeatureAccessEnum but UNKNOWN.
+// HasFeatureAccessEnum but UNKNOWN (generated from the spec).
 func features() []user.HasFeatureAccessEnum {
-	return []user.HasFeatureAccessEnum{
-		user.HasFeatureAccessEnumCONNECTTOCLOUD,
-		user.HasFeatureAccessEnumUPDATEALLOCATIONCLOUD,
-		user.HasFeatureAccessEnumRECONNECTTOCLOUD,
-		user.HasFeatureAccessEnumSHARESNIPPET,
-		user.HasFeatureAccessEnumCLOUDBACKUPCREATION,
-		user.HasFeatureAccessEnumLISTCLOUDBACKUPS,
-		user.HasFeatureAccessEnumLISTSPECIFICCLOUDBACKUP,
-		user.HasFeatureAccessEnumRESTORECLOUDBACKUP,
-		user.HasFeatureAccessEnumDELETECLOUDBACKUP,
-		user.HasFeatureAccessEnumIPLOOKUP,
-		user.HasFeatureAccessEnumSENTRY,
-		user.HasFeatureAccessEnumBIGQUERY,
-		user.HasFeatureAccessEnumSEGMENT,
-		user.HasFeatureAccessEnumCUSTOMANALYTICS,
-		user.HasFeatureAccessEnumSENDINTERNALSUMMARYREPORTSTOUSERTEAMSERVICE,
-		user.HasFeatureAccessEnumALLOWEDCLOUDMODELS,
-		user.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINESOURCES,
-		user.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINEWEBSITES,
-		user.HasFeatureAccessEnumEXTERNALPROVIDERPROCESSING,
-	}
+	return specFeatures()
 }
 
 // parseFeature finds the feature named arg, in any case and with '-' for
