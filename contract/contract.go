@@ -102,6 +102,9 @@ type Property struct {
 	Items                *Property `json:"items,omitempty"`
 	AdditionalProperties *Property `json:"additionalProperties,omitempty"`
 	Required             bool      `json:"required,omitempty"`
+	// Nullable says Pieces OS may send null for the property; the spec
+	// must then mark it nullable.
+	Nullable bool `json:"nullable,omitempty"`
 }
 
 // ReadContract reads and decodes the table at path. Unknown members are an
@@ -122,6 +125,16 @@ func ReadContract(path string) (*Contract, error) {
 	}
 	return &c, nil
 }
+
+// ContractHint explains a difference between the spec and the table: what
+// the table is, and what to run.
+const ContractHint = `contract/testdata/contract.json is the table of what Pieces OS sends on the wire, ` +
+	`built by "make contract" from the vendor's reference facts (../shared/reference/pieces-user-api.json) ` +
+	`and contract/testdata/overlay.json (facts newer than the reference, each with its source). ` +
+	`"X missing": the spec lost a fact of the table; restore it in api/openapi.yaml, ` +
+	`or, if Pieces OS really changed, record that in the overlay and run make contract. ` +
+	`"X not in the contract": the spec holds a fact the table lacks; add it to contract/testdata/overlay.json ` +
+	`with its source, run make contract, and commit both files.`
 
 // WebsocketExtension is the vendor extension that marks a WebSocket route.
 const WebsocketExtension = "x-websocket"
@@ -491,6 +504,9 @@ func describe(ref *openapi3.SchemaRef) string {
 	if s.AdditionalProperties.Schema != nil {
 		d += " of " + describe(s.AdditionalProperties.Schema)
 	}
+	if s.Nullable {
+		d += ", nullable"
+	}
 	return d
 }
 
@@ -513,6 +529,9 @@ func describeWant(p *Property) string {
 	}
 	if p.AdditionalProperties != nil {
 		d += " of " + describeWant(p.AdditionalProperties)
+	}
+	if p.Nullable {
+		d += ", nullable"
 	}
 	return d
 }

@@ -121,7 +121,11 @@ func nextProperty(p *Property) *Property {
 func TestSpecKeepsContract(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
-	for _, p := range Check(doc, readContract(t)) {
+	problems := Check(doc, readContract(t))
+	if len(problems) > 0 {
+		t.Errorf("api/openapi.yaml differs from %s in %d places.\n%s", contractPath, len(problems), ContractHint)
+	}
+	for _, p := range problems {
 		t.Error(p)
 	}
 }

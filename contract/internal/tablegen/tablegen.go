@@ -1,0 +1,370 @@
+// Package tablegen builds contract/testdata/contract.json, the table of wire
+// facts that the contract tests hold api/openapi.yaml to, from the reference
+// facts of the vendor's Python client (pieces-user-api.json, kept outside
+// this repository) and from an overlay of facts newer than the reference
+// (contract/testdata/overlay.json), each of which names its source.
+//
+// The output is a pure function of the two inputs: `make contract` writes
+// it, and a test of package contract fails when the committed table differs.
+package tablegen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Source is the source line of the table.
+const Source = "pieces_os_client 4.2.0 (Python), read as wire facts: operation ids in camelCase; a schema name answers application/json, \"string\" text/plain, an empty object no body"
+
+// Reference is the part of pieces-user-api.json the table is built from.
+type Reference struct {
+	Transport struct {
+		Security map[string]struct {
+			Type string `json:"type"`
+			In   string `json:"in"`
+			Name string `json:"name"`
+		} `json:"security"`
+		Hosts struct {
+			CurrentDefault string   `json:"current_default"`
+			Legacy         []string `json:"legacy"`
+		} `json:"hosts"`
+		Websockets map[string]any `json:"websockets"`
+	} `json:"transport"`
+	Operations []struct {
+		OperationID string `json:"operationId"`
+		Method      string `json:"method"`
+		Path        string `json:"path"`
+		Params      []struct {
+			Name       string `json:"name"`
+			Annotation string `json:"annotation"`
+		} `json:"params"`
+		Responses   map[string]*string `json:"responses"`
+		ContentType []string           `json:"contentType"`
+		Auth        []string           `json:"auth"`
+	} `json:"operations"`
+	Schemas map[string]struct {
+		Type       string              `json:"type"`
+		Enum       []string            `json:"enum"`
+		Required   []string            `json:"required"`
+		Properties map[string]refProps `json:"properties"`
+	} `json:"schemas"`
+}
+
+type refProps struct {
+	Ref                  string    `json:"$ref"`
+	Type                 string    `json:"type"`
+	Format               string    `json:"format"`
+	Items                *refProps `json:"items"`
+	AdditionalProperties *refProps `json:"additionalProperties"`
+}
+
+// Overlay is contract/testdata/overlay.json: facts about Pieces OS that the
+// reference does not hold yet. Every entry must say where it comes from.
+type Overlay struct {
+	// About describes the file.
+	About string `json:"about"`
+	// Responses adds a documented answer to operations.
+	Responses []OverlayResponse `json:"responses"`
+	// Nullable marks properties that Pieces OS may send as null.
+	Nullable []OverlayNullable `json:"nullable"`
+}
+
+// OverlayResponse adds status to every operation it names; "*" names every
+// HTTP operation (not the WebSocket routes).
+type OverlayResponse struct {
+	Operations []string `json:"operations"`
+	Status     string   `json:"status"`
+	// MediaType and Schema as in the table; both empty for no body.
+	MediaType string `json:"mediaType,omitempty"`
+	Schema    string `json:"schema,omitempty"`
+	Reason    string `json:"reason"`
+	Source    string `json:"source"`
+}
+
+// OverlayNullable marks Schema.Property nullable.
+type OverlayNullable struct {
+	Schema   string `json:"schema"`
+	Property string `json:"property"`
+	Source   string `json:"source"`
+}
+
+// The table as it is written; it mirrors package contract's types, but
+// writes required on every top-level property.
+type table struct {
+	Source          string                    `json:"source"`
+	Servers         []string                  `json:"servers"`
+	SecuritySchemes map[string]securityScheme `json:"securitySchemes"`
+	Operations      []operation               `json:"operations"`
+	Schemas         map[string]schema         `json:"schemas"`
+}
+
+type securityScheme struct {
+	Type   string `json:"type"`
+	In     string `json:"in,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Scheme string `json:"scheme,omitempty"`
+}
+
+type operation struct {
+	OperationID string              `json:"operationId"`
+	Method      string              `json:"method"`
+	Path        string              `json:"path"`
+	Websocket   bool                `json:"websocket,omitempty"`
+	Security    []string            `json:"security"`
+	PathParams  []string            `json:"pathParams,omitempty"`
+	RequestBody *body               `json:"requestBody,omitempty"`
+	Responses   map[string]response `json:"responses"`
+}
+
+type body struct {
+	MediaType string `json:"mediaType"`
+	Schema    string `json:"schema"`
+	Required  bool   `json:"required"`
+}
+
+type response struct {
+	MediaType string `json:"mediaType,omitempty"`
+	Schema    string `json:"schema,omitempty"`
+}
+
+type schema struct {
+	Type       string              `json:"type"`
+	Enum       []string            `json:"enum,omitempty"`
+	Properties map[string]property `json:"properties,omitempty"`
+}
+
+type property struct {
+	Ref                  string    `json:"ref,omitempty"`
+	Type                 string    `json:"type,omitempty"`
+	Format               string    `json:"format,omitempty"`
+	Items                *property `json:"items,omitempty"`
+	AdditionalProperties *property `json:"additionalProperties,omitempty"`
+	Required             *bool     `json:"required,omitempty"`
+	Nullable             bool      `json:"nullable,omitempty"`
+}
+
+// BuildFiles reads the reference and the overlay and returns the table.
+func BuildFiles(referencePath, overlayPath string) ([]byte, error) {
+	refData, err := os.ReadFile(referencePath)
+	if err != nil {
+		return nil, fmt.Errorf("read the reference: %w", err)
+	}
+	ovData, err := os.ReadFile(overlayPath)
+	if err != nil {
+		return nil, fmt.Errorf("read the overlay: %w", err)
+	}
+	var ref Reference
+	if err := json.Unmarshal(refData, &ref); err != nil {
+		return nil, fmt.Errorf("decode the reference %s: %w", referencePath, err)
+	}
+	var ov Overlay
+	dec := json.NewDecoder(bytes.NewReader(ovData))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ov); err != nil {
+		return nil, fmt.Errorf("decode the overlay %s: %w", overlayPath, err)
+	}
+	return Build(&ref, &ov)
+}
+
+// Build returns the table, formatted as it is committed.
+func Build(ref *Reference, ov *Overlay) ([]byte, error) {
+	t := table{Source: Source, SecuritySchemes: map[string]securityScheme{}, Schemas: map[string]schema{}}
+
+	// The current address and the first legacy one, which the vendor's
+	// generated documentation uses as its default.
+	t.Servers = append(t.Servers, ref.Transport.Hosts.CurrentDefault)
+	if len(ref.Transport.Hosts.Legacy) > 0 {
+		t.Servers = append(t.Servers, strings.Fields(ref.Transport.Hosts.Legacy[0])[0])
+	}
+
+	for name, s := range ref.Transport.Security {
+		switch s.Type {
+		case "apiKey":
+			t.SecuritySchemes[name] = securityScheme{Type: s.Type, In: s.In, Name: s.Name}
+		case "oauth2 bearer":
+			t.SecuritySchemes[name] = securityScheme{Type: "http", Scheme: "bearer"}
+		default:
+			return nil, fmt.Errorf("reference: security scheme %s has type %q, which the table cannot express", name, s.Type)
+		}
+	}
+
+	for _, ro := range ref.Operations {
+		op := operation{
+			OperationID: camelCase(ro.OperationID),
+			Method:      ro.Method,
+			Path:        ro.Path,
+			Security:    ro.Auth,
+			Responses:   map[string]response{},
+		}
+		_, op.Websocket = ref.Transport.Websockets[ro.Path]
+		for _, p := range ro.Params {
+			if strings.Contains(ro.Path, "{"+p.Name+"}") {
+				op.PathParams = append(op.PathParams, p.Name)
+				continue
+			}
+			name, required, err := bodyType(p.Annotation)
+			if err != nil {
+				return nil, fmt.Errorf("reference: operation %s: parameter %s: %w", ro.OperationID, p.Name, err)
+			}
+			if len(ro.ContentType) != 1 {
+				return nil, fmt.Errorf("reference: operation %s has a body but %d content types", ro.OperationID, len(ro.ContentType))
+			}
+			op.RequestBody = &body{MediaType: ro.ContentType[0], Schema: name, Required: required}
+		}
+		for status, r := range ro.Responses {
+			op.Responses[status] = answer(r)
+		}
+		t.Operations = append(t.Operations, op)
+	}
+	slices.SortFunc(t.Operations, func(a, b operation) int { return strings.Compare(a.OperationID, b.OperationID) })
+
+	for name, rs := range ref.Schemas {
+		s := schema{Type: rs.Type, Enum: rs.Enum}
+		if len(rs.Properties) > 0 {
+			s.Properties = map[string]property{}
+		}
+		for pname, rp := range rs.Properties {
+			p := convert(rp)
+			req := slices.Contains(rs.Required, pname)
+			p.Required = &req
+			s.Properties[pname] = p
+		}
+		t.Schemas[name] = s
+	}
+
+	if err := apply(&t, ov); err != nil {
+		return nil, err
+	}
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func apply(t *table, ov *Overlay) error {
+	for i, r := range ov.Responses {
+		where := fmt.Sprintf("overlay: responses[%d] (status %s)", i, r.Status)
+		if r.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		if (r.MediaType == "") != (r.Schema == "") {
+			return fmt.Errorf("%s: give both mediaType and schema, or neither for no body", where)
+		}
+		all := slices.Contains(r.Operations, "*")
+		matched := 0
+		for j := range t.Operations {
+			op := &t.Operations[j]
+			if !(all && !op.Websocket) && !slices.Contains(r.Operations, op.OperationID) {
+				continue
+			}
+			matched++
+			if _, ok := op.Responses[r.Status]; ok {
+				return fmt.Errorf("%s: operation %s already documents it; drop it from the overlay", where, op.OperationID)
+			}
+			op.Responses[r.Status] = response{MediaType: r.MediaType, Schema: r.Schema}
+		}
+		if want := len(r.Operations); matched == 0 || (!all && matched != want) {
+			return fmt.Errorf("%s: names operations the reference lacks: %v", where, r.Operations)
+		}
+	}
+	for i, n := range ov.Nullable {
+		where := fmt.Sprintf("overlay: nullable[%d] (%s.%s)", i, n.Schema, n.Property)
+		if n.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		s, ok := t.Schemas[n.Schema]
+		if !ok {
+			return fmt.Errorf("%s: the reference has no such schema", where)
+		}
+		p, ok := s.Properties[n.Property]
+		if !ok {
+			return fmt.Errorf("%s: the reference has no such property", where)
+		}
+		if p.Nullable {
+			return fmt.Errorf("%s: listed twice", where)
+		}
+		p.Nullable = true
+		s.Properties[n.Property] = p
+	}
+	return nil
+}
+
+func convert(rp refProps) property {
+	p := property{Ref: rp.Ref, Type: rp.Type, Format: rp.Format}
+	if rp.Items != nil {
+		items := convert(*rp.Items)
+		p.Items = &items
+	}
+	if rp.AdditionalProperties != nil {
+		ap := convert(*rp.AdditionalProperties)
+		p.AdditionalProperties = &ap
+	}
+	return p
+}
+
+// answer converts a response type of the reference: a schema name is an
+// application/json body, "str" a text/plain body, null no body.
+func answer(r *string) response {
+	switch {
+	case r == nil:
+		return response{}
+	case *r == "str":
+		return response{MediaType: "text/plain", Schema: "string"}
+	default:
+		return response{MediaType: "application/json", Schema: *r}
+	}
+}
+
+var typeName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+
+// bodyType reads the Python annotation of a body parameter, such as
+// "Optional[UserProfile] = None" or "Annotated[HasFeatureAccessInput,
+// Field(...)]", as a schema name and whether the body is required.
+func bodyType(annotation string) (name string, required bool, err error) {
+	s := annotation
+	if inner, ok := strings.CutPrefix(s, "Annotated["); ok {
+		s = inner
+		if i := strings.Index(s, ", Field("); i >= 0 {
+			s = s[:i]
+		}
+	}
+	required = true
+	if inner, ok := strings.CutPrefix(s, "Optional["); ok {
+		s, required = inner, false
+		if i := strings.IndexByte(s, ']'); i >= 0 {
+			s = s[:i]
+		}
+	}
+	s = strings.TrimSuffix(strings.TrimSpace(s), "]")
+	if !typeName.MatchString(s) {
+		return "", false, fmt.Errorf("cannot read the body type of %q", annotation)
+	}
+	return s, required, nil
+}
+
+// camelCase turns the vendor's snake_case operation ids into the camelCase
+// of the spec: stream_user_last_checked_in is streamUserLastCheckedIn.
+func camelCase(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// DefaultReference is where the reference facts live, relative to the
+// contract/ directory: next to the repository, not in it.
+const DefaultReference = "../../shared/reference/pieces-user-api.json"
