@@ -21,46 +21,85 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # generator).
 MODULES := . contract
 
-.PHONY: generate check-generate lint test bench fuzz
+.PHONY: generate check-generate contract check-contract spec-table regen lint quick test api-compat bench fuzz
 
-## generate: rebuild package gen from api/openapi.yaml (never edit gen/ by hand)
+# The files go generate writes besides gen/ (by tools/genlists).
+GENERATED_LISTS := user/models_gen.go user/endpoints_gen.go \
+	user/usertest/operations_gen.go cmd/pieces-user/operations_gen.go
+
+## generate: rebuild package gen and the generated lists from api/openapi.yaml
+## (never edit gen/ or a *_gen.go file by hand)
 generate:
 	$(GO) generate ./...
 
-## check-generate: fail with a diff when gen/ differs from a fresh generation
-# The generator runs in a scratch copy holding only its inputs, so the
+## check-generate: fail with a diff when gen/ or a generated list differs
+## from a fresh generation
+# The generators run in a scratch copy holding only their inputs, so the
 # working tree is never touched; gen/ must hold nothing else.
 check-generate:
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	mkdir -p "$$scratch/gen"; \
+	mkdir -p "$$scratch/gen" "$$scratch/user/usertest" "$$scratch/cmd/pieces-user"; \
 	cp -R api tools generate.go go.mod go.sum "$$scratch/"; \
 	cp gen/config.yaml "$$scratch/gen/"; \
 	(cd "$$scratch" && $(GO) generate .); \
-	if ! diff -ru gen "$$scratch/gen"; then \
-		echo "check-generate: gen/ does not match api/openapi.yaml; run make generate and commit the result" >&2; \
+	stale=0; \
+	diff -ru gen "$$scratch/gen" || stale=1; \
+	for f in $(GENERATED_LISTS); do diff -u "$$f" "$$scratch/$$f" || stale=1; done; \
+	if [ "$$stale" != 0 ]; then \
+		echo "check-generate: the files above do not match api/openapi.yaml; run make generate (or make regen) and commit the result" >&2; \
 		exit 1; \
 	fi; \
-	echo "check-generate: gen/ matches api/openapi.yaml"
+	echo "check-generate: gen/ and the generated lists match api/openapi.yaml"
 
-## lint: gofmt, go vet and staticcheck over every module
-lint:
-	@unformatted=$$(gofmt -l .); \
-	if [ -n "$$unformatted" ]; then \
-		echo "gofmt: these files need formatting:" >&2; echo "$$unformatted" >&2; exit 1; \
+# The reference facts of the vendor's client, next to the repository.
+REFERENCE ?= ../shared/reference/pieces-user-api.json
+
+## contract: rebuild contract/testdata/contract.json from the reference facts
+## and contract/testdata/overlay.json
+contract:
+	cd contract && $(GO) run ./cmd/gencontract -reference "$(abspath $(REFERENCE))"
+
+## check-contract: fail when contract/testdata/contract.json is not what make
+## contract builds (skipped when the reference facts are absent)
+check-contract:
+	@if [ -f "$(REFERENCE)" ]; then \
+		cd contract && $(GO) run ./cmd/gencontract -check -reference "$(abspath $(REFERENCE))"; \
+		echo "check-contract: contract/testdata/contract.json matches the reference and the overlay"; \
+	else \
+		echo "check-contract: skipped, no reference facts at $(REFERENCE)"; \
 	fi
-	@for m in $(MODULES); do \
-		echo "vet and staticcheck in $$m"; \
-		(cd "$$m" && $(GO) vet ./... && $(STATICCHECK) ./...); \
-	done
 
-## test: every test with the race detector, the contract checks, the
-## generation check, each benchmark once and each fuzz target briefly
-test:
+## spec-table: compare api/openapi.yaml with contract/testdata/contract.json
+## (builds without the library, so compile errors cannot hide it)
+spec-table: check-contract
+	cd contract && $(GO) run ./cmd/speccheck
+
+## regen: regenerate everything, then list what each operation still needs
+## by hand (wrapper, fake handler, CLI command, conformance scenario)
+regen: generate
+	$(GO) run -C tools ./genlists -root .. -todo
+
+## quick: the day-to-day loop: unit and contract tests, no race detector,
+## no benchmarks or fuzzing
+quick:
+	$(GO) test ./...
+	cd contract && $(GO) test ./...
+
+## test: what CI runs, most specific first: the generated files, the spec
+## against the wire table, the unit tests with the race detector, the
+## contract and conformance tests, each benchmark once, each fuzz target
+## briefly
+test: check-generate spec-table
 	$(GO) test $(RACE) -count=1 ./...
 	cd contract && $(GO) test $(RACE) -count=1 ./...
-	@$(MAKE) --no-print-directory check-generate
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSMOKE)
+
+## api-compat: compare the wire API (oasdiff) and the Go API of user and
+## user/usertest (apidiff) with BASE, a git ref: make api-compat BASE=main
+api-compat:
+	@if [ -z "$(BASE)" ]; then echo "usage: make api-compat BASE=<git ref>, such as BASE=main or BASE=HEAD^" >&2; exit 2; fi
+	bash .ci/api-compat "$(BASE)"
 
 # How many times make bench runs each benchmark; benchcheck takes the medians.
 BENCHCOUNT ?= 5
