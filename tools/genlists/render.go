@@ -91,7 +91,14 @@ func renderUsertest(m *model) ([]byte, error) {
 		}
 		b.WriteString("}, true\n")
 	}
-	b.WriteString("\t}\n\treturn operation{}, false\n}\n")
+	b.WriteString("\t}\n\treturn operation{}, false\n}\n\n")
+	b.WriteString("// operationPattern is the ServeMux pattern of the operation named by its\n")
+	b.WriteString("// operationId, the inverse of lookupOperation; \"\" for an unknown id.\n")
+	b.WriteString("func operationPattern(operationID string) string {\n\tswitch operationID {\n")
+	for _, o := range m.ops {
+		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn %q\n", o.id, o.pattern())
+	}
+	b.WriteString("\t}\n\treturn \"\"\n}\n")
 	return b.Bytes(), nil
 }
 

@@ -81,3 +81,45 @@ func lookupOperation(pattern string) (operation, bool) {
 	}
 	return operation{}, false
 }
+
+// operationPattern is the ServeMux pattern of the operation named by its
+// operationId, the inverse of lookupOperation; "" for an unknown id.
+func operationPattern(operationID string) string {
+	switch operationID {
+	case "clearUser":
+		return "POST /user/clear"
+	case "refreshUser":
+		return "GET /user/refresh"
+	case "selectUser":
+		return "POST /user/select"
+	case "streamUser":
+		return "GET /user/stream"
+	case "streamUserLastCheckedIn":
+		return "GET /user/last_checked_in/stream"
+	case "updateUser":
+		return "POST /user/update"
+	case "userAccessToken":
+		return "GET /user/access_token"
+	case "userAssociateEntity":
+		return "POST /user/{user}/entities/associate/{entity}"
+	case "userBetaStatus":
+		return "POST /user/beta/status"
+	case "userCheckout":
+		return "POST /user/checkout"
+	case "userDisassociateEntity":
+		return "POST /user/{user}/entities/disassociate/{entity}"
+	case "userHasFeatureAccess":
+		return "POST /user/has_feature_access"
+	case "userManageSubscriptions":
+		return "POST /user/manage/subscriptions"
+	case "userPaddleRefresh":
+		return "GET /user/paddle/refresh"
+	case "userProviders":
+		return "GET /user/providers"
+	case "userSnapshot":
+		return "GET /user"
+	case "userUpdateVanity":
+		return "POST /user/update/vanity"
+	}
+	return ""
+}
