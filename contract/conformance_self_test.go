@@ -163,7 +163,7 @@ func withJSON(h http.Header) http.Header {
 // until something marks it.
 func TestConformanceCoverageTable(t *testing.T) {
 	t.Parallel()
-	doc := loadSpec(t)
+	doc := loadPinnedSpec(t)
 	op := doc.Paths.Find("/user/clear").Post
 	op.Responses.Set("418", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("added")})
 
@@ -185,7 +185,7 @@ func TestConformanceCoverageTable(t *testing.T) {
 		t.Errorf("missing pairs %v hold clearUser 204, which was marked", missing)
 	}
 	// Every operation of the spec is in the table, WebSocket ones included.
-	if got, want := len(cov.want), len(specOperations(doc)); got != want || got != 17 {
-		t.Errorf("the table has %d operations, the spec %d; want 17", got, want)
+	if got, want := len(cov.want), len(specOperations(doc)); got != want {
+		t.Errorf("the table has %d operations, the spec %d", got, want)
 	}
 }

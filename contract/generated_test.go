@@ -292,14 +292,21 @@ func TestGenHasEveryOperation(t *testing.T) {
 	}
 }
 
-// TestDriftIsReported edits the spec in memory the way a hand edit without
-// regeneration would, and expects each drift to be named.
+// TestDriftIsReported edits the pinned copy of the spec in memory the way a
+// hand edit without regeneration would, and expects each drift to be
+// named. What the pinned copy already reports against the live gen/ and
+// user/ (after the live spec moved on) is left out, so a real drift is
+// reported once, by TestGenFollowsSpec and its kin.
 func TestDriftIsReported(t *testing.T) {
 	t.Parallel()
 	genPkg := parsePackage(t, "../gen")
 	userPkg := parsePackage(t, "../user")
+	problems := func(doc *openapi3.T, userPkg *goPackage) []string {
+		return slices.Concat(genProblems(doc, genPkg), userProblems(doc, genPkg, userPkg), operationProblems(doc))
+	}
+	baseline := problems(loadPinnedSpec(t), userPkg)
 
-	doc := loadSpec(t)
+	doc := loadPinnedSpec(t)
 	profile := doc.Components.Schemas["UserProfile"].Value
 	profile.Properties["nickname"] = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
 	profile.Required = append(profile.Required, "email")
@@ -311,7 +318,7 @@ func TestDriftIsReported(t *testing.T) {
 		Responses:   openapi3.NewResponses(),
 	}})
 
-	got := slices.Concat(genProblems(doc, genPkg), userProblems(doc, genPkg, userPkg), operationProblems(doc))
+	got := without(problems(doc, userPkg), baseline)
 	want := []string{
 		"schema UserProfile: property nickname has no field in gen.UserProfile",
 		"schema UserProfile: property email: required is true, but gen.UserProfile has it optional",
@@ -331,9 +338,21 @@ func TestDriftIsReported(t *testing.T) {
 	}
 
 	// A model that package user forgot to alias.
+	userBaseline := userProblems(loadPinnedSpec(t), genPkg, userPkg)
 	delete(userPkg.genAliases, "Font")
-	got = userProblems(loadSpec(t), genPkg, userPkg)
+	got = without(userProblems(loadPinnedSpec(t), genPkg, userPkg), userBaseline)
 	if w := "schema Font: package user has no alias of gen.Font"; !slices.Equal(got, []string{w}) {
 		t.Errorf("userProblems = %q, want [%q]", got, w)
 	}
+}
+
+// without returns the reports of got that base does not hold.
+func without(got, base []string) []string {
+	var out []string
+	for _, g := range got {
+		if !slices.Contains(base, g) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
