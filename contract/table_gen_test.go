@@ -2,9 +2,11 @@ package contract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,5 +56,57 @@ func TestOverlayEntriesNameTheirSource(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestOverlayAddsFacts builds a table from a tiny reference and an overlay
+// holding one entry of each kind, and finds each fact in the output.
+func TestOverlayAddsFacts(t *testing.T) {
+	t.Parallel()
+	var ref tablegen.Reference
+	ref.Transport.Hosts.CurrentDefault = "http://127.0.0.1:39300"
+	if err := json.Unmarshal([]byte(`{
+		"operations": [{"operationId": "user_snapshot", "method": "GET", "path": "/user", "params": [], "responses": {"200": "P"}, "auth": ["application"]}],
+		"schemas": {
+			"P": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "total": {"type": "number"}}},
+			"E": {"type": "string", "enum": ["UNKNOWN", "A"]}
+		}}`), &ref); err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	ov := tablegen.Overlay{
+		Operations: []tablegen.OverlayOperation{{Source: "s", Operation: tablegen.Operation{
+			OperationID: "userNew", Method: "GET", Path: "/user/new", Security: []string{"application"},
+			Responses: map[string]tablegen.Response{"200": {MediaType: "application/json", Schema: "P"}},
+		}}},
+		Properties: []tablegen.OverlayProperty{{Schema: "P", Name: "timezone", Property: tablegen.Property{Type: "string", Required: &no}, Source: "s"}},
+		EnumValues: []tablegen.OverlayEnumValues{{Schema: "E", Values: []string{"B"}, Source: "s"}},
+		Responses:  []tablegen.OverlayResponse{{Operations: []string{"*"}, Status: "593", MediaType: "text/plain", Schema: "string", Source: "s"}},
+		Nullable:   []tablegen.OverlayNullable{{Schema: "P", Property: "total", Source: "s"}},
+	}
+	data, err := tablegen.Build(&ref, &ov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Contract
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Operations) != 2 || c.Operations[0].OperationID != "userNew" || c.Operations[1].OperationID != "userSnapshot" {
+		t.Errorf("operations = %+v, want userNew and userSnapshot in that order", c.Operations)
+	}
+	for _, op := range c.Operations {
+		if _, ok := op.Responses["593"]; !ok {
+			t.Errorf("operation %s lacks the overlay's 593", op.OperationID)
+		}
+	}
+	if p, ok := c.Schemas["P"].Properties["timezone"]; !ok || p.Type != "string" || p.Required {
+		t.Errorf("P.timezone = %+v, %t; want an optional string", p, ok)
+	}
+	if !c.Schemas["P"].Properties["total"].Nullable {
+		t.Error("P.total is not nullable")
+	}
+	if got := c.Schemas["E"].Enum; !slices.Equal(got, []string{"UNKNOWN", "A", "B"}) {
+		t.Errorf("E = %q, want UNKNOWN A B", got)
 	}
 }

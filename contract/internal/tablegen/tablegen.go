@@ -69,10 +69,48 @@ type refProps struct {
 type Overlay struct {
 	// About describes the file.
 	About string `json:"about"`
+	// Operations adds operations the reference lacks.
+	Operations []OverlayOperation `json:"operations,omitempty"`
+	// Schemas adds schemas the reference lacks.
+	Schemas []OverlaySchema `json:"schemas,omitempty"`
+	// Properties adds properties to schemas of the reference.
+	Properties []OverlayProperty `json:"properties,omitempty"`
+	// EnumValues adds values to enums of the reference.
+	EnumValues []OverlayEnumValues `json:"enumValues,omitempty"`
 	// Responses adds a documented answer to operations.
 	Responses []OverlayResponse `json:"responses"`
 	// Nullable marks properties that Pieces OS may send as null.
 	Nullable []OverlayNullable `json:"nullable"`
+}
+
+// OverlayOperation is a whole operation, written as in the table.
+type OverlayOperation struct {
+	Operation Operation `json:"operation"`
+	Source    string    `json:"source"`
+}
+
+// OverlaySchema is a whole schema, written as in the table (each property
+// with its required flag).
+type OverlaySchema struct {
+	Name   string `json:"name"`
+	Schema Schema `json:"schema"`
+	Source string `json:"source"`
+}
+
+// OverlayProperty adds Property (written as in the table, with its
+// required flag) to Schema under Name.
+type OverlayProperty struct {
+	Schema   string   `json:"schema"`
+	Name     string   `json:"name"`
+	Property Property `json:"property"`
+	Source   string   `json:"source"`
+}
+
+// OverlayEnumValues appends Values to the enum Schema.
+type OverlayEnumValues struct {
+	Schema string   `json:"schema"`
+	Values []string `json:"values"`
+	Source string   `json:"source"`
 }
 
 // OverlayResponse adds status to every operation it names; "*" names every
@@ -100,8 +138,8 @@ type table struct {
 	Source          string                    `json:"source"`
 	Servers         []string                  `json:"servers"`
 	SecuritySchemes map[string]securityScheme `json:"securitySchemes"`
-	Operations      []operation               `json:"operations"`
-	Schemas         map[string]schema         `json:"schemas"`
+	Operations      []Operation               `json:"operations"`
+	Schemas         map[string]Schema         `json:"schemas"`
 }
 
 type securityScheme struct {
@@ -111,40 +149,45 @@ type securityScheme struct {
 	Scheme string `json:"scheme,omitempty"`
 }
 
-type operation struct {
+// Operation is as in package contract.
+type Operation struct {
 	OperationID string              `json:"operationId"`
 	Method      string              `json:"method"`
 	Path        string              `json:"path"`
 	Websocket   bool                `json:"websocket,omitempty"`
 	Security    []string            `json:"security"`
 	PathParams  []string            `json:"pathParams,omitempty"`
-	RequestBody *body               `json:"requestBody,omitempty"`
-	Responses   map[string]response `json:"responses"`
+	RequestBody *Body               `json:"requestBody,omitempty"`
+	Responses   map[string]Response `json:"responses"`
 }
 
-type body struct {
+// Body is as in package contract.
+type Body struct {
 	MediaType string `json:"mediaType"`
 	Schema    string `json:"schema"`
 	Required  bool   `json:"required"`
 }
 
-type response struct {
+// Response is as in package contract.
+type Response struct {
 	MediaType string `json:"mediaType,omitempty"`
 	Schema    string `json:"schema,omitempty"`
 }
 
-type schema struct {
+// Schema is as in package contract.
+type Schema struct {
 	Type       string              `json:"type"`
 	Enum       []string            `json:"enum,omitempty"`
-	Properties map[string]property `json:"properties,omitempty"`
+	Properties map[string]Property `json:"properties,omitempty"`
 }
 
-type property struct {
+// Property is as in package contract.
+type Property struct {
 	Ref                  string    `json:"ref,omitempty"`
 	Type                 string    `json:"type,omitempty"`
 	Format               string    `json:"format,omitempty"`
-	Items                *property `json:"items,omitempty"`
-	AdditionalProperties *property `json:"additionalProperties,omitempty"`
+	Items                *Property `json:"items,omitempty"`
+	AdditionalProperties *Property `json:"additionalProperties,omitempty"`
 	Required             *bool     `json:"required,omitempty"`
 	Nullable             bool      `json:"nullable,omitempty"`
 }
@@ -174,7 +217,7 @@ func BuildFiles(referencePath, overlayPath string) ([]byte, error) {
 
 // Build returns the table, formatted as it is committed.
 func Build(ref *Reference, ov *Overlay) ([]byte, error) {
-	t := table{Source: Source, SecuritySchemes: map[string]securityScheme{}, Schemas: map[string]schema{}}
+	t := table{Source: Source, SecuritySchemes: map[string]securityScheme{}, Schemas: map[string]Schema{}}
 
 	// The current address and the first legacy one, which the vendor's
 	// generated documentation uses as its default.
@@ -195,12 +238,12 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 	}
 
 	for _, ro := range ref.Operations {
-		op := operation{
+		op := Operation{
 			OperationID: camelCase(ro.OperationID),
 			Method:      ro.Method,
 			Path:        ro.Path,
 			Security:    ro.Auth,
-			Responses:   map[string]response{},
+			Responses:   map[string]Response{},
 		}
 		_, op.Websocket = ref.Transport.Websockets[ro.Path]
 		for _, p := range ro.Params {
@@ -215,19 +258,19 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 			if len(ro.ContentType) != 1 {
 				return nil, fmt.Errorf("reference: operation %s has a body but %d content types", ro.OperationID, len(ro.ContentType))
 			}
-			op.RequestBody = &body{MediaType: ro.ContentType[0], Schema: name, Required: required}
+			op.RequestBody = &Body{MediaType: ro.ContentType[0], Schema: name, Required: required}
 		}
 		for status, r := range ro.Responses {
 			op.Responses[status] = answer(r)
 		}
 		t.Operations = append(t.Operations, op)
 	}
-	slices.SortFunc(t.Operations, func(a, b operation) int { return strings.Compare(a.OperationID, b.OperationID) })
+	slices.SortFunc(t.Operations, func(a, b Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
 
 	for name, rs := range ref.Schemas {
-		s := schema{Type: rs.Type, Enum: rs.Enum}
+		s := Schema{Type: rs.Type, Enum: rs.Enum}
 		if len(rs.Properties) > 0 {
-			s.Properties = map[string]property{}
+			s.Properties = map[string]Property{}
 		}
 		for pname, rp := range rs.Properties {
 			p := convert(rp)
@@ -253,6 +296,74 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 }
 
 func apply(t *table, ov *Overlay) error {
+	for i, o := range ov.Operations {
+		op := o.Operation
+		where := fmt.Sprintf("overlay: operations[%d] (%s)", i, op.OperationID)
+		if o.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		if op.OperationID == "" || op.Method == "" || op.Path == "" || len(op.Responses) == 0 {
+			return fmt.Errorf("%s: give operationId, method, path and responses", where)
+		}
+		if slices.ContainsFunc(t.Operations, func(x Operation) bool { return x.OperationID == op.OperationID }) {
+			return fmt.Errorf("%s: the reference already has it; drop it from the overlay", where)
+		}
+		t.Operations = append(t.Operations, op)
+	}
+	slices.SortFunc(t.Operations, func(a, b Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
+	for i, o := range ov.Schemas {
+		where := fmt.Sprintf("overlay: schemas[%d] (%s)", i, o.Name)
+		if o.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		if _, ok := t.Schemas[o.Name]; ok || o.Name == "" {
+			return fmt.Errorf("%s: the reference already has it, or it has no name", where)
+		}
+		for name, p := range o.Schema.Properties {
+			if p.Required == nil {
+				return fmt.Errorf("%s: property %s: say whether it is required", where, name)
+			}
+		}
+		t.Schemas[o.Name] = o.Schema
+	}
+	for i, o := range ov.Properties {
+		where := fmt.Sprintf("overlay: properties[%d] (%s.%s)", i, o.Schema, o.Name)
+		if o.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		s, ok := t.Schemas[o.Schema]
+		if !ok {
+			return fmt.Errorf("%s: the reference has no such schema", where)
+		}
+		if _, ok := s.Properties[o.Name]; ok {
+			return fmt.Errorf("%s: the reference already has it; drop it from the overlay", where)
+		}
+		if o.Property.Required == nil {
+			return fmt.Errorf("%s: say whether it is required", where)
+		}
+		if s.Properties == nil {
+			s.Properties = map[string]Property{}
+		}
+		s.Properties[o.Name] = o.Property
+		t.Schemas[o.Schema] = s
+	}
+	for i, o := range ov.EnumValues {
+		where := fmt.Sprintf("overlay: enumValues[%d] (%s)", i, o.Schema)
+		if o.Source == "" {
+			return fmt.Errorf("%s: no source; say where the fact comes from", where)
+		}
+		s, ok := t.Schemas[o.Schema]
+		if !ok || len(s.Enum) == 0 {
+			return fmt.Errorf("%s: the reference has no such enum", where)
+		}
+		for _, v := range o.Values {
+			if slices.Contains(s.Enum, v) {
+				return fmt.Errorf("%s: the reference already has %q; drop it from the overlay", where, v)
+			}
+		}
+		s.Enum = slices.Concat(s.Enum, o.Values)
+		t.Schemas[o.Schema] = s
+	}
 	for i, r := range ov.Responses {
 		where := fmt.Sprintf("overlay: responses[%d] (status %s)", i, r.Status)
 		if r.Source == "" {
@@ -272,7 +383,7 @@ func apply(t *table, ov *Overlay) error {
 			if _, ok := op.Responses[r.Status]; ok {
 				return fmt.Errorf("%s: operation %s already documents it; drop it from the overlay", where, op.OperationID)
 			}
-			op.Responses[r.Status] = response{MediaType: r.MediaType, Schema: r.Schema}
+			op.Responses[r.Status] = Response{MediaType: r.MediaType, Schema: r.Schema}
 		}
 		if want := len(r.Operations); matched == 0 || (!all && matched != want) {
 			return fmt.Errorf("%s: names operations the reference lacks: %v", where, r.Operations)
@@ -300,8 +411,8 @@ func apply(t *table, ov *Overlay) error {
 	return nil
 }
 
-func convert(rp refProps) property {
-	p := property{Ref: rp.Ref, Type: rp.Type, Format: rp.Format}
+func convert(rp refProps) Property {
+	p := Property{Ref: rp.Ref, Type: rp.Type, Format: rp.Format}
 	if rp.Items != nil {
 		items := convert(*rp.Items)
 		p.Items = &items
@@ -315,14 +426,14 @@ func convert(rp refProps) property {
 
 // answer converts a response type of the reference: a schema name is an
 // application/json body, "str" a text/plain body, null no body.
-func answer(r *string) response {
+func answer(r *string) Response {
 	switch {
 	case r == nil:
-		return response{}
+		return Response{}
 	case *r == "str":
-		return response{MediaType: "text/plain", Schema: "string"}
+		return Response{MediaType: "text/plain", Schema: "string"}
 	default:
-		return response{MediaType: "application/json", Schema: *r}
+		return Response{MediaType: "application/json", Schema: *r}
 	}
 }
 
