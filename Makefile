@@ -77,7 +77,11 @@ spec-table: check-contract
 ## regen: regenerate everything, then list what each operation still needs
 ## by hand (wrapper, fake handler, CLI command, conformance scenario)
 regen: generate
-	$(GO) run -C tools ./genlists -root .. -todo
+	@echo "== what the hand-written code lacks"
+	@$(GO) run -C tools ./genlists -root .. -todo
+	@echo "== the spec against the wire table (contract/testdata/contract.json)"
+	@$(MAKE) --no-print-directory spec-table || \
+		echo "regen: record each fact above in contract/testdata/overlay.json with its source, then run make contract"
 
 ## quick: the day-to-day loop: unit and contract tests, no race detector,
 ## no benchmarks or fuzzing
