@@ -17,9 +17,9 @@ FUZZTIME ?= 10s
 # 75804, fixed in Go 1.27); a count has no deadline to race.
 FUZZSMOKE ?= 3000x
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# The Go modules of this repository that hold code (tools/ only pins the
-# generator).
-MODULES := . contract
+# The Go modules of this repository that hold code (tools/ pins the
+# generator and holds genlists).
+MODULES := . contract tools
 
 .PHONY: generate check-generate contract check-contract spec-table regen lint quick test api-compat bench fuzz
 
@@ -82,6 +82,17 @@ regen: generate
 	@echo "== the spec against the wire table (contract/testdata/contract.json)"
 	@$(MAKE) --no-print-directory spec-table || \
 		echo "regen: record each fact above in contract/testdata/overlay.json with its source, then run make contract"
+
+## lint: gofmt, go vet and staticcheck over every module
+lint:
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need formatting:" >&2; echo "$$unformatted" >&2; exit 1; \
+	fi
+	@for m in $(MODULES); do \
+		echo "vet and staticcheck in $$m"; \
+		(cd "$$m" && $(GO) vet ./... && $(STATICCHECK) ./...); \
+	done
 
 ## quick: the day-to-day loop (about 25 s): the generated files, the spec
 ## against the wire table, unit and contract tests without the race
