@@ -206,7 +206,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestCredentialPerOperation walks all 15 operations and both stream
+// TestCredentialPerOperation walks every HTTP operation and both stream
 // handshakes with both credentials set: Authorization goes only with POST
 // /user/select, and X-Application-ID with everything else. Discovery's
 // health probes carry neither.
@@ -275,8 +275,8 @@ func TestCredentialPerOperation(t *testing.T) {
 		}
 		seen[r.OperationID] = true
 	}
-	if len(seen) != 17 {
-		t.Errorf("the fake saw %d operations, want all 15 and both streams: %v", len(seen), seen)
+	if want := usertest.OperationIDs(); len(seen) != len(want) {
+		t.Errorf("the fake saw %d operations, want all %d of the spec, streams included (add a call to this test): saw %v, want %v", len(seen), len(want), seen, want)
 	}
 	if health == 0 {
 		t.Error("the fake saw no health probe from DiscoverPorts")
