@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,6 +253,7 @@ func TestConformance(t *testing.T) {
 			{"SignedIn", conformSignedIn},
 			{"Refusals", conformRefusals},
 			{"Failures", conformFailures},
+			{"Middleware", conformMiddleware},
 			{"Streams", conformStreams},
 		} {
 			t.Run(sc.name, func(t *testing.T) {
@@ -498,6 +502,80 @@ func conformFailures(t *testing.T, cov *coverage) {
 		h.done(t, call, err, ex(tc.op, tc.status))
 		if e, ok := errors.AsType[*user.Error](err); ok && e.Body != "boom" {
 			t.Errorf("%s: error body %q, want %q", call, e.Body, "boom")
+		}
+	}
+	h.checkLog(t)
+}
+
+// middlewareStatuses are the answers that Pieces OS's middleware may give
+// to any HTTP operation before the operation runs: 401 (nobody signed in
+// where the operation needs a user) and 593 (this client needs a newer
+// Pieces OS, or the reverse). The scenario drives every operation whose
+// spec documents one of them.
+var middlewareStatuses = []int{http.StatusUnauthorized, 593}
+
+// conformMiddleware has the fake give each documented middleware answer of
+// every HTTP operation, and checks that the client reports it.
+func conformMiddleware(t *testing.T, cov *coverage) {
+	h := newHarness(t, cov)
+	id := usertest.DefaultProfile().ID
+	p := usertest.DefaultProfile()
+	calls := map[string]func(context.Context) error{
+		"clearUser":   func(ctx context.Context) error { return h.c.Clear(ctx) },
+		"refreshUser": func(ctx context.Context) error { _, err := h.c.Refresh(ctx); return err },
+		"selectUser": func(ctx context.Context) error {
+			_, err := h.c.Select(ctx, nil)
+			return err
+		},
+		"updateUser":             func(ctx context.Context) error { _, err := h.c.Update(ctx, &p); return err },
+		"userAccessToken":        func(ctx context.Context) error { _, err := h.c.AccessToken(ctx); return err },
+		"userAssociateEntity":    func(ctx context.Context) error { return h.c.AssociateEntity(ctx, id, "org-1") },
+		"userDisassociateEntity": func(ctx context.Context) error { return h.c.DisassociateEntity(ctx, id, "org-1") },
+		"userBetaStatus":         func(ctx context.Context) error { _, err := h.c.SetBetaStatus(ctx, nil); return err },
+		"userCheckout":           func(ctx context.Context) error { _, err := h.c.Checkout(ctx, nil); return err },
+		"userHasFeatureAccess": func(ctx context.Context) error {
+			_, err := h.c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
+			return err
+		},
+		"userManageSubscriptions": func(ctx context.Context) error { _, err := h.c.ManageSubscriptions(ctx, nil); return err },
+		"userPaddleRefresh":       func(ctx context.Context) error { _, err := h.c.PaddleRefresh(ctx); return err },
+		"userProviders":           func(ctx context.Context) error { _, err := h.c.Providers(ctx); return err },
+		"userSnapshot":            func(ctx context.Context) error { _, err := h.c.Snapshot(ctx); return err },
+	}
+	ops := specOperations(h.v.doc)
+	for _, opID := range slices.Sorted(maps.Keys(ops)) {
+		so := ops[opID]
+		if slices.Contains(so.op.Tags, WebsocketTag) || opID == "userUpdateVanity" {
+			// userUpdateVanity reads the profile first; it is driven below.
+			continue
+		}
+		for _, status := range middlewareStatuses {
+			if so.op.Responses.Value(strconv.Itoa(status)) == nil {
+				continue
+			}
+			call, ok := calls[opID]
+			if !ok {
+				t.Errorf("operation %s documents %d, but conformMiddleware in contract/conformance_test.go has no call for it", opID, status)
+				break
+			}
+			if err := h.srv.FailNext(opID, 1, status, "middleware"); err != nil {
+				t.Fatal(err)
+			}
+			err := call(t.Context())
+			h.done(t, fmt.Sprintf("%s answered %d by the middleware", opID, status), err, ex(opID, status))
+		}
+	}
+	if so, ok := ops["userUpdateVanity"]; ok {
+		for _, status := range middlewareStatuses {
+			if so.op.Responses.Value(strconv.Itoa(status)) == nil {
+				continue
+			}
+			if err := h.srv.FailNext("userUpdateVanity", 1, status, "middleware"); err != nil {
+				t.Fatal(err)
+			}
+			_, err := h.c.UpdateVanity(t.Context(), "ada")
+			h.done(t, fmt.Sprintf("userUpdateVanity answered %d by the middleware", status), err,
+				ex("userSnapshot", 200), ex("userUpdateVanity", status))
 		}
 	}
 	h.checkLog(t)
