@@ -114,7 +114,8 @@ type OverlayEnumValues struct {
 }
 
 // OverlayResponse adds status to every operation it names; "*" names every
-// HTTP operation (not the WebSocket routes).
+// HTTP operation (not the WebSocket routes), except those whose reference
+// already documents the same answer for the status.
 type OverlayResponse struct {
 	Operations []string `json:"operations"`
 	Status     string   `json:"status"`
@@ -380,10 +381,14 @@ func apply(t *table, ov *Overlay) error {
 				continue
 			}
 			matched++
-			if _, ok := op.Responses[r.Status]; ok {
-				return fmt.Errorf("%s: operation %s already documents it; drop it from the overlay", where, op.OperationID)
+			add := Response{MediaType: r.MediaType, Schema: r.Schema}
+			if have, ok := op.Responses[r.Status]; ok {
+				if all && have == add {
+					continue // the reference already says the same for this one
+				}
+				return fmt.Errorf("%s: operation %s already documents it (as %+v); drop it from the overlay", where, op.OperationID, have)
 			}
-			op.Responses[r.Status] = Response{MediaType: r.MediaType, Schema: r.Schema}
+			op.Responses[r.Status] = add
 		}
 		if want := len(r.Operations); matched == 0 || (!all && matched != want) {
 			return fmt.Errorf("%s: names operations the reference lacks: %v", where, r.Operations)
