@@ -98,7 +98,14 @@ func renderUsertest(m *model) ([]byte, error) {
 	for _, o := range m.ops {
 		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn %q\n", o.id, o.pattern())
 	}
-	b.WriteString("\t}\n\treturn \"\"\n}\n")
+	b.WriteString("\t}\n\treturn \"\"\n}\n\n")
+	b.WriteString("// specFeatures lists every value of HasFeatureAccessEnum but UNKNOWN, in\n")
+	b.WriteString("// the order of the spec.\n")
+	b.WriteString("func specFeatures() []gen.HasFeatureAccessEnum {\n\treturn []gen.HasFeatureAccessEnum{\n")
+	for _, f := range m.features {
+		fmt.Fprintf(&b, "\t\tgen.%s,\n", f.goName)
+	}
+	b.WriteString("\t}\n}\n")
 	return b.Bytes(), nil
 }
 

@@ -253,23 +253,10 @@ func tokenFor(id string) string {
 	return "usertest-access-token." + id
 }
 
-// defaultFeatures grants every feature.
+// defaultFeatures grants every feature of the spec.
 func defaultFeatures() map[gen.HasFeatureAccessEnum]gen.HasFeatureAccessOutput {
 	out := make(map[gen.HasFeatureAccessEnum]gen.HasFeatureAccessOutput)
-	for _, f := range []gen.HasFeatureAccessEnum{
-		gen.HasFeatureAccessEnumCONNECTTOCLOUD, gen.HasFeatureAccessEnumUPDATEALLOCATIONCLOUD,
-		gen.HasFeatureAccessEnumRECONNECTTOCLOUD, gen.HasFeatureAccessEnumSHARESNIPPET,
-		gen.HasFeatureAccessEnumCLOUDBACKUPCREATION, gen.HasFeatureAccessEnumLISTCLOUDBACKUPS,
-		gen.HasFeatureAccessEnumLISTSPECIFICCLOUDBACKUP, gen.HasFeatureAccessEnumRESTORECLOUDBACKUP,
-		gen.HasFeatureAccessEnumDELETECLOUDBACKUP, gen.HasFeatureAccessEnumIPLOOKUP,
-		gen.HasFeatureAccessEnumSENTRY, gen.HasFeatureAccessEnumBIGQUERY,
-		gen.HasFeatureAccessEnumSEGMENT, gen.HasFeatureAccessEnumCUSTOMANALYTICS,
-		gen.HasFeatureAccessEnumSENDINTERNALSUMMARYREPORTSTOUSERTEAMSERVICE,
-		gen.HasFeatureAccessEnumALLOWEDCLOUDMODELS,
-		gen.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINESOURCES,
-		gen.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINEWEBSITES,
-		gen.HasFeatureAccessEnumEXTERNALPROVIDERPROCESSING,
-	} {
+	for _, f := range specFeatures() {
 		out[f] = gen.HasFeatureAccessOutput{CanUse: true, Enabled: true, Reason: "granted by default", Schema: stamp()}
 	}
 	return out

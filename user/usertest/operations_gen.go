@@ -123,3 +123,29 @@ func operationPattern(operationID string) string {
 	}
 	return ""
 }
+
+// specFeatures lists every value of HasFeatureAccessEnum but UNKNOWN, in
+// the order of the spec.
+func specFeatures() []gen.HasFeatureAccessEnum {
+	return []gen.HasFeatureAccessEnum{
+		gen.HasFeatureAccessEnumCONNECTTOCLOUD,
+		gen.HasFeatureAccessEnumUPDATEALLOCATIONCLOUD,
+		gen.HasFeatureAccessEnumRECONNECTTOCLOUD,
+		gen.HasFeatureAccessEnumSHARESNIPPET,
+		gen.HasFeatureAccessEnumCLOUDBACKUPCREATION,
+		gen.HasFeatureAccessEnumLISTCLOUDBACKUPS,
+		gen.HasFeatureAccessEnumLISTSPECIFICCLOUDBACKUP,
+		gen.HasFeatureAccessEnumRESTORECLOUDBACKUP,
+		gen.HasFeatureAccessEnumDELETECLOUDBACKUP,
+		gen.HasFeatureAccessEnumIPLOOKUP,
+		gen.HasFeatureAccessEnumSENTRY,
+		gen.HasFeatureAccessEnumBIGQUERY,
+		gen.HasFeatureAccessEnumSEGMENT,
+		gen.HasFeatureAccessEnumCUSTOMANALYTICS,
+		gen.HasFeatureAccessEnumSENDINTERNALSUMMARYREPORTSTOUSERTEAMSERVICE,
+		gen.HasFeatureAccessEnumALLOWEDCLOUDMODELS,
+		gen.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINESOURCES,
+		gen.HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINEWEBSITES,
+		gen.HasFeatureAccessEnumEXTERNALPROVIDERPROCESSING,
+	}
+}
