@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -44,7 +46,7 @@ const defaultTimeout = 10 * time.Second
 const discoverTimeout = 5 * time.Second
 
 // startHint tells the reader how to get something to talk to.
-const startHint = "start the Pieces OS app, or run `go run ./cmd/pieces-user serve-fake` for a fake one"
+const startHint = "start the Pieces OS app, or run `" + progName + " serve-fake` for a fake one"
 
 // usageError is a mistake in the command line or in the input it names;
 // it ends the program with exitUsage.
@@ -96,11 +98,17 @@ type session struct {
 	token   string
 	timeout time.Duration // per call; 0 means none
 	json    bool
+	// insecure allows credentials over plain http to a host that is not
+	// on loopback (--insecure-credentials).
+	insecure bool
 
 	transport   *http.Transport // of the client, closed when the run ends
 	recorder    *rawRecorder    // keeps the last JSON answer, for --json
 	base        string          // the address the client talks to, once known
 	discoverErr error           // why discovery found nothing, when it was tried
+	// connected is set once a TCP connection to Pieces OS succeeded: a
+	// call that then times out met a Pieces OS that is slow, not absent.
+	connected atomic.Bool
 }
 
 // run is the program: it parses args, runs the command they name and
@@ -117,7 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&s.token, "token", "", "")
 	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "")
 	fs.BoolVar(&s.json, "json", false, "")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&s.insecure, "insecure-credentials", false, "")
+	if err := flagError(fs, fs.Parse(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			writeUsage(stdout)
 			return exitOK
@@ -132,7 +141,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		s.token = os.Getenv(envToken)
 	}
 	if s.timeout < 0 {
-		return s.fail(usagef("--timeout %v is negative; give a positive duration such as 10s, or 0 for no limit", s.timeout))
+		return s.fail(usagef("--timeout %v is negative: give a positive duration, such as 10s or 1m, or 0 for no limit", s.timeout))
 	}
 	if fs.NArg() == 0 {
 		return s.fail(usagef("no command given; run '%s help' for the list of commands", progName))
@@ -147,6 +156,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cfs.SetOutput(io.Discard)
 	act := cmd.setup(cfs)
 	pos, err := parseInterleaved(cfs, rest)
+	err = flagError(cfs, err)
 	if errors.Is(err, flag.ErrHelp) {
 		writeCommandHelp(stdout, cmd)
 		return exitOK
@@ -255,8 +265,11 @@ Global flags (before the command):
   --app-id ID    application id sent as X-Application-ID (default:
                  $%s)
   --token TOKEN  access token that select sends (default: $%s)
-  --timeout DUR  limit for each call, 0 for none (default: %v; not applied
-                 to the watch commands)
+  --timeout DUR  limit for each call, a duration such as 10s or 1m, 0 for
+                 none (default: %v; not applied to the watch commands)
+  --insecure-credentials
+                 send --app-id and --token over plain http to a host that
+                 is not on loopback (refused without it)
   --json         print the result as JSON; the watch commands print one
                  object per line and event: {"event":"profile","profile":{...}},
                  {"event":"signed-out"} or {"event":"check-in","checkIn":{...}}
@@ -368,6 +381,14 @@ func (s *session) client() (*user.Client, error) {
 	}
 	if s.transport == nil {
 		s.transport = http.DefaultTransport.(*http.Transport).Clone()
+		dial := s.transport.DialContext
+		s.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			if err == nil {
+				s.connected.Store(true)
+			}
+			return conn, err
+		}
 	}
 	s.recorder = &rawRecorder{next: s.transport}
 	hc := &http.Client{
@@ -387,8 +408,16 @@ func (s *session) client() (*user.Client, error) {
 	if s.token != "" {
 		opts = append(opts, user.WithAccessToken(s.token))
 	}
+	if s.insecure {
+		opts = append(opts, user.WithInsecureCredentials())
+	}
 	c, err := user.New(opts...)
 	if err != nil {
+		// The only check that --insecure-credentials lifts: say it in the
+		// program's terms, not the library's.
+		if _, again := user.New(append(opts, user.WithInsecureCredentials())...); again == nil {
+			return nil, usagef("refusing to send the application id or token over plain http to %s, which is not a loopback address: use an https:// address in --host, or give --insecure-credentials to allow it", s.base)
+		}
 		return nil, usagef("%v", err)
 	}
 	s.base = c.BaseURL()
@@ -403,16 +432,17 @@ func (s *session) resolveBase() error {
 	}
 	switch {
 	case s.hostSet:
-		host := strings.TrimSpace(s.host)
-		if host == "" {
-			return usagef("--host is empty; give an address such as %s", user.DefaultBaseURL)
+		base, err := user.ParseBaseURL(s.host)
+		if err != nil {
+			return usagef("--host: %v; give an address such as %s or 127.0.0.1:39300", err, user.DefaultBaseURL)
 		}
-		if !strings.Contains(host, "://") {
-			host = "http://" + host // a bare host:port
-		}
-		s.base = host
+		s.base = base
 	case os.Getenv(user.EnvBaseURL) != "":
-		s.base = os.Getenv(user.EnvBaseURL)
+		base, err := user.ParseBaseURL(os.Getenv(user.EnvBaseURL))
+		if err != nil {
+			return usagef("$%s: %v; give an address such as %s or 127.0.0.1:39300, or unset it", user.EnvBaseURL, err, user.DefaultBaseURL)
+		}
+		s.base = base
 	default:
 		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
 		defer cancel()
@@ -475,11 +505,18 @@ func unreachable(err error) bool {
 
 // unreachableMessage says which address failed, why, and what to do.
 func (s *session) unreachableMessage(err error) string {
+	timedOut := errors.Is(err, context.DeadlineExceeded)
+	if timedOut && s.connected.Load() {
+		// Something accepts connections there: Pieces OS runs but is slow
+		// or stuck, and starting it would not help.
+		return fmt.Sprintf("Pieces OS at %s did not answer within %v: it accepts connections but is busy or stuck; try again, give a longer --timeout, or restart Pieces OS",
+			s.base, s.timeout)
+	}
 	cause := err.Error()
 	var ue *url.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		cause = fmt.Sprintf("no answer within %v (see --timeout)", s.timeout)
+	case timedOut:
+		cause = fmt.Sprintf("no connection within %v (see --timeout)", s.timeout)
 	case errors.As(err, &ue):
 		cause = ue.Err.Error()
 	}
