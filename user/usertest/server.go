@@ -10,7 +10,9 @@
 // the answers a test needs: SignOut, TakeVanity, SetFeatureAccess,
 // FailNext, SetLatency, DropStreams. Requests lists what the server
 // received, and WaitStreams waits for stream subscribers, so tests need no
-// sleeps.
+// sleeps. Await reads a stream's Events until the state a test expects has
+// arrived; wait for that final state, not for one event per change, since
+// the streams of package user conflate changes made in a row.
 //
 // The server checks what it is sent as strictly as the spec allows: a body
 // with the wrong media type, malformed JSON, a member of the wrong type or a
