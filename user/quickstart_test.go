@@ -2,6 +2,7 @@ package user_test
 
 import (
 	"context"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -147,5 +148,37 @@ func TestQuickstartOnlyReads(t *testing.T) {
 	}
 	if want := []string{user.OpUserSnapshot, user.OpStreamUser}; !slices.Equal(ops, want) {
 		t.Errorf("the Quickstart called %q, want %q", ops, want)
+	}
+}
+
+// TestQuickstartWrite runs the write snippet of the Quickstart against the
+// fake: it is the one part that changes something, and it does.
+func TestQuickstartWrite(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	c, err := user.New(user.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := quickstartWrite(t.Context(), c); err != nil {
+		t.Fatalf("the write snippet failed: %v", err)
+	}
+	var ops []string
+	for _, r := range srv.Requests() {
+		ops = append(ops, r.OperationID)
+	}
+	if want := []string{user.OpUserSnapshot, user.OpUserUpdateVanity}; !slices.Equal(ops, want) {
+		t.Errorf("the write snippet called %q, want %q", ops, want)
+	}
+	// Someone else holds "ada" now.
+	p, _ := srv.Profile()
+	p.Vanityname = "augusta"
+	srv.SetProfile(p)
+	srv.TakeVanity("ada")
+	if _, err := c.UpdateVanity(t.Context(), "ada"); !errors.Is(err, user.ErrVanityTaken) {
+		t.Fatalf("UpdateVanity of a taken name: %v, want ErrVanityTaken", err)
+	}
+	if err := quickstartWrite(t.Context(), c); err != nil {
+		t.Errorf("the write snippet failed on a taken name instead of saying so: %v", err)
 	}
 }
