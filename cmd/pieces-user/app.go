@@ -163,6 +163,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // commands lists every command, in the order of the usage text.
 func commands() []command {
 	return []command{
+		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", route: "GET /.well-known/health, GET /.well-known/version, GET /user", setup: setupStatus},
 		{name: "snapshot", summary: "show the signed-in user", route: "GET /user", setup: setupSnapshot},
 		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", route: "GET /user/refresh", setup: setupRefresh},
 		{name: "select", summary: "sign a user in (--email, --name, --user-id, --username or --file)", route: "POST /user/select", setup: setupSelect},
