@@ -61,7 +61,7 @@ var ErrNotFoundOnPorts = errors.New("no Pieces OS found")
 // ErrMigrating is returned, wrapped with the address, when discovery finds
 // a Pieces OS that answers its health route with "migrating" (it is opening
 // or migrating its database) and none that is ready. Try again in a moment.
-var ErrMigrating = errors.New("Pieces OS is migrating its database")
+var ErrMigrating = errors.New("the database of Pieces OS is migrating")
 
 // PortRange is a range of ports, First to Last included.
 type PortRange struct {

@@ -498,7 +498,7 @@ func TestDiscoverOptionsInvalid(t *testing.T) {
 		}
 	}
 	//lint:ignore SA1012 a nil context is what is tested
-	if _, err := user.DiscoverInstance(nil, user.DiscoverOptions{}); !errors.Is(err, user.ErrInvalidInput) { //nolint:staticcheck
+	if _, err := user.DiscoverInstance(nil, user.DiscoverOptions{}); !errors.Is(err, user.ErrInvalidInput) {
 		t.Errorf("DiscoverInstance(nil) = %v, want ErrInvalidInput", err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())

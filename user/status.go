@@ -32,7 +32,7 @@ const acceptTextJSON = "text/plain, application/json"
 
 // ErrIncompatibleVersion is returned, wrapped with both versions, by
 // VersionWindow.Check for a Pieces OS outside the window.
-var ErrIncompatibleVersion = errors.New("Pieces OS version outside the supported window")
+var ErrIncompatibleVersion = errors.New("version of Pieces OS outside the supported window")
 
 // HealthState is what the health route says about a Pieces OS.
 type HealthState string

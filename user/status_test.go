@@ -236,7 +236,7 @@ func TestHealthAndVersionErrors(t *testing.T) {
 		t.Errorf("Health on a nil Client = %v, want ErrInvalidInput", err)
 	}
 	//lint:ignore SA1012 a nil context is what is tested
-	if _, err := c.Version(nil); !errors.Is(err, user.ErrInvalidInput) { //nolint:staticcheck
+	if _, err := c.Version(nil); !errors.Is(err, user.ErrInvalidInput) {
 		t.Errorf("Version(nil) = %v, want ErrInvalidInput", err)
 	}
 }

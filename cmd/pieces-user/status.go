@@ -176,7 +176,7 @@ func (s *session) writeStatus(r *statusReport) error {
 		return enc.Encode(r)
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-	how := r.FoundBy
+	var how string
 	switch r.FoundBy {
 	case string(user.SourcePortFile):
 		how = "from the port file " + r.PortFile
