@@ -251,8 +251,9 @@ func writeUsage(w io.Writer) {
 	fmt.Fprintf(w, `
 Global flags (before the command):
   --host URL     address of Pieces OS (a bare host:port means http://);
-                 default: $%s, else the first Pieces OS found on
-                 127.0.0.1 ports %d-%d, else %s
+                 default: $%s, else the Pieces OS that discovery
+                 finds (the port file, then 127.0.0.1 ports %d-%d),
+                 else %s
   --app-id ID    application id sent as X-Application-ID (default:
                  $%s)
   --token TOKEN  access token that select sends (default: $%s)
@@ -273,7 +274,7 @@ Exit codes:
      found by discovery
 
 Run '%s help COMMAND' for the flags of a command.
-`, user.EnvBaseURL, user.FirstPort, user.LastPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
+`, user.EnvBaseURL, user.FirstPort, user.LastDebugPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
 }
 
 // writeCommandHelp writes the usage and flags of one command.
@@ -417,10 +418,10 @@ func (s *session) resolveBase() error {
 	default:
 		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
 		defer cancel()
-		base, err := user.Discover(ctx)
+		inst, err := user.DiscoverInstance(ctx, user.DiscoverOptions{})
 		switch {
-		case err == nil:
-			s.base = base
+		case err == nil, errors.Is(err, user.ErrMigrating):
+			s.base = inst.URL // a migrating Pieces OS answers for itself
 		case s.ctx.Err() != nil:
 			return s.ctx.Err()
 		default:
