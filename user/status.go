@@ -248,8 +248,9 @@ func (w VersionWindow) String() string { return ">=" + w.Min.String() + " <" + w
 
 // Health asks Pieces OS whether it is ready. An answer that says
 // "migrating" is a Health in HealthMigrating, whatever its status; any
-// other non-2xx answer is an *Error. The request carries no credentials:
-// the route needs none.
+// other non-2xx answer is an *Error, and a 2xx answer in neither known form
+// is HealthUnknown with its Text. The request carries no credentials: the
+// route needs none.
 //
 // GET /.well-known/health
 func (c *Client) Health(ctx context.Context) (Health, error) {
