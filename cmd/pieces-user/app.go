@@ -472,11 +472,14 @@ func (s *session) fail(err error) int {
 // the request could not be sent, or no answer came in time.
 func unreachable(err error) bool {
 	var ue *url.Error
-	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, user.ErrNotFoundOnPorts)
 }
 
 // unreachableMessage says which address failed, why, and what to do.
 func (s *session) unreachableMessage(err error) string {
+	if errors.Is(err, user.ErrNotFoundOnPorts) {
+		return err.Error() // names what was tried and how to start Pieces OS
+	}
 	cause := err.Error()
 	var ue *url.Error
 	switch {

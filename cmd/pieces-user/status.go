@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,12 +55,19 @@ type statusUser struct {
 func setupStatus(fs *flag.FlagSet) action {
 	portFile := fs.String("port-file", "", "read the port from `PATH` instead of the file Pieces OS writes (default: $"+user.EnvPortFile+", else the file of this system)")
 	noPortFile := fs.Bool("no-port-file", false, "skip the port file and only scan the ports")
+	var ports portRanges
+	fs.Var(&ports, "ports", fmt.Sprintf("scan `RANGES` such as 39300-39333,41234 instead of %d-%d and %d-%d", user.FirstPort, user.LastPort, user.FirstDebugPort, user.LastDebugPort))
+	all := fs.Bool("all", false, "list every Pieces OS found (port file and scan) instead of asking the one discovery picks")
 	return func(s *session, _ []string) error {
 		if *portFile != "" && *noPortFile {
 			return usagef("status: --port-file and --no-port-file exclude each other")
 		}
+		opts := user.DiscoverOptions{PortFile: *portFile, NoPortFile: *noPortFile, Ranges: ports}
+		if *all {
+			return s.listInstances(opts)
+		}
 		r := &statusReport{Window: user.DefaultVersionWindow().String()}
-		if err := s.statusAddress(r, user.DiscoverOptions{PortFile: *portFile, NoPortFile: *noPortFile}); err != nil {
+		if err := s.statusAddress(r, opts); err != nil {
 			return err
 		}
 		c, err := s.client()
@@ -165,6 +173,90 @@ func (s *session) statusAddress(r *statusReport, opts user.DiscoverOptions) erro
 		s.base = user.DefaultBaseURL
 	}
 	return nil
+}
+
+// portRanges collects --ports; it is a flag.Value.
+type portRanges []user.PortRange
+
+func (p *portRanges) String() string {
+	if p == nil {
+		return ""
+	}
+	parts := make([]string, len(*p))
+	for i, r := range *p {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set parses a comma-separated list of ports and FIRST-LAST ranges.
+func (p *portRanges) Set(v string) error {
+	for part := range strings.SplitSeq(v, ",") {
+		part = strings.TrimSpace(part)
+		firstText, lastText, isRange := strings.Cut(part, "-")
+		if !isRange {
+			lastText = firstText
+		}
+		first, err1 := strconv.Atoi(strings.TrimSpace(firstText))
+		last, err2 := strconv.Atoi(strings.TrimSpace(lastText))
+		if err1 != nil || err2 != nil || first < 1 || last > 65535 || first > last {
+			return fmt.Errorf("%q is not a port or an ascending range FIRST-LAST within 1-65535", part)
+		}
+		*p = append(*p, user.PortRange{First: first, Last: last})
+	}
+	return nil
+}
+
+// instanceJSON is one line of status --all --json.
+type instanceJSON struct {
+	Address    string `json:"address"`
+	FoundBy    string `json:"foundBy"`
+	Ready      bool   `json:"ready"`
+	Health     string `json:"health"`
+	HealthID   string `json:"healthId,omitempty"`
+	Version    string `json:"version,omitempty"`
+	Kind       string `json:"kind"`
+	Compatible bool   `json:"compatible"`
+}
+
+// listInstances prints every Pieces OS discovery finds.
+func (s *session) listInstances(opts user.DiscoverOptions) error {
+	ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
+	defer cancel()
+	found, err := user.DiscoverAll(ctx, opts)
+	switch {
+	case s.ctx.Err() != nil:
+		return s.ctx.Err()
+	case errors.Is(err, user.ErrInvalidInput):
+		return usagef("status: %v", err)
+	case err != nil:
+		return err // matches user.ErrNotFoundOnPorts: exit 3
+	}
+	window := user.DefaultVersionWindow()
+	list := make([]instanceJSON, len(found))
+	for i, inst := range found {
+		list[i] = instanceJSON{
+			Address: inst.URL, FoundBy: string(inst.Source), Ready: inst.Ready,
+			Health: string(inst.Health.State), HealthID: inst.Health.ID,
+			Version: inst.Version.Raw, Kind: string(inst.Kind()), Compatible: window.Contains(inst.Version),
+		}
+	}
+	if s.json {
+		enc := json.NewEncoder(s.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ADDRESS\tFOUND BY\tHEALTH\tVERSION\tKIND\tSUPPORTED")
+	for _, l := range list {
+		supported := "no"
+		if l.Compatible {
+			supported = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Address, l.FoundBy, l.Health, orNone(l.Version), l.Kind, supported)
+	}
+	return tw.Flush()
 }
 
 // writeStatus prints r as text, or as JSON with --json.

@@ -187,3 +187,46 @@ func TestServeFakeRealKnobs(t *testing.T) {
 	p.signal(t, os.Interrupt)
 	p.wait(t)
 }
+
+// TestStatusAll lists a fake found through the port file and a migrating
+// staging one found by the scan of --ports.
+func TestStatusAll(t *testing.T) {
+	t.Parallel()
+	pf := filepath.Join(t.TempDir(), ".port.txt")
+	p1, url1 := startServeFake(t, "--addr", "127.0.0.1:0", "--port-file", pf)
+	p2, url2 := startServeFake(t, "--addr", "127.0.0.1:0", "--migrating", "--version", "12.6.29-staging")
+	port2 := strings.TrimPrefix(url2, "http://127.0.0.1:")
+
+	r := mustRun(t, 0, "", nil, "--json", "status", "--all", "--port-file", pf, "--ports", port2)
+	got := decodeOut[[]instanceJSON](t, r)
+	if len(got) != 2 {
+		t.Fatalf("status --all listed %d instances, want 2:\n%s", len(got), r.stdout)
+	}
+	got[0].HealthID = "" // random
+	want := []instanceJSON{
+		{Address: url1, FoundBy: "port file", Ready: true, Health: "ready", Version: usertest.DefaultVersion, Kind: "production", Compatible: true},
+		{Address: url2, FoundBy: "scan", Ready: false, Health: "migrating", Version: "12.6.29-staging", Kind: "staging", Compatible: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status --all --json (-want +got):\n%s", diff)
+	}
+	r = mustRun(t, 0, "", nil, "status", "--all", "--port-file", pf, "--ports", port2)
+	statusLines(t, r.stdout,
+		"ADDRESS FOUND BY HEALTH VERSION KIND SUPPORTED",
+		url1+" port file ready "+usertest.DefaultVersion+" production yes",
+		url2+" scan migrating 12.6.29-staging staging yes")
+
+	// Without the port file, the scan finds only the migrating one.
+	r = mustRun(t, exitFailed, "", nil, "status", "--no-port-file", "--ports", port2)
+	statusLines(t, r.stdout, "address: "+url2+" (found by scanning the ports)", "health: migrating")
+
+	r = mustRun(t, exitUnreachable, "", nil, "status", "--all", "--no-port-file", "--ports", strings.TrimPrefix(closedAddr(t), "127.0.0.1:"))
+	oneLineOn(t, r, "no Pieces OS found", "serve-fake")
+	r = mustRun(t, exitUsage, "", nil, "status", "--ports", "9-1")
+	oneLineOn(t, r, `"9-1" is not a port or an ascending range`)
+
+	for _, p := range []*proc{p1, p2} {
+		p.signal(t, os.Interrupt)
+		p.wait(t)
+	}
+}
