@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -250,6 +251,7 @@ func TestConformance(t *testing.T) {
 			{"SignedIn", conformSignedIn},
 			{"Refusals", conformRefusals},
 			{"Failures", conformFailures},
+			{"Middleware", conformMiddleware},
 			{"Streams", conformStreams},
 		} {
 			t.Run(sc.name, func(t *testing.T) {
@@ -498,6 +500,62 @@ func conformFailures(t *testing.T, cov *coverage) {
 		h.done(t, call, err, ex(tc.op, tc.status))
 		if e, ok := errors.AsType[*user.Error](err); ok && e.Body != "boom" {
 			t.Errorf("%s: error body %q, want %q", call, e.Body, "boom")
+		}
+	}
+	h.checkLog(t)
+}
+
+// conformMiddleware has the fake answer 401 and 593 on every HTTP
+// operation, as the authentication layer of Pieces OS may, and checks that
+// the client reports them with ErrUnauthorized and ErrUpdateRequired.
+func conformMiddleware(t *testing.T, cov *coverage) {
+	h := newHarness(t, cov)
+	id := usertest.DefaultProfile().ID
+	p := usertest.DefaultProfile()
+	calls := []struct {
+		op   string
+		pre  []want // exchanges that precede the failing one
+		call func(context.Context) error
+	}{
+		{"clearUser", nil, func(ctx context.Context) error { return h.c.Clear(ctx) }},
+		{"refreshUser", nil, func(ctx context.Context) error { _, err := h.c.Refresh(ctx); return err }},
+		{"selectUser", nil, func(ctx context.Context) error { _, err := h.c.Select(ctx, nil); return err }},
+		{"updateUser", nil, func(ctx context.Context) error { _, err := h.c.Update(ctx, &p); return err }},
+		{"userAccessToken", nil, func(ctx context.Context) error { _, err := h.c.AccessToken(ctx); return err }},
+		{"userAssociateEntity", nil, func(ctx context.Context) error { return h.c.AssociateEntity(ctx, id, "org-1") }},
+		{"userBetaStatus", nil, func(ctx context.Context) error { _, err := h.c.SetBetaStatus(ctx, nil); return err }},
+		{"userCheckout", nil, func(ctx context.Context) error { _, err := h.c.Checkout(ctx, nil); return err }},
+		{"userDisassociateEntity", nil, func(ctx context.Context) error { return h.c.DisassociateEntity(ctx, id, "org-1") }},
+		{"userHasFeatureAccess", nil, func(ctx context.Context) error {
+			_, err := h.c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
+			return err
+		}},
+		{"userManageSubscriptions", nil, func(ctx context.Context) error { _, err := h.c.ManageSubscriptions(ctx, nil); return err }},
+		{"userPaddleRefresh", nil, func(ctx context.Context) error { _, err := h.c.PaddleRefresh(ctx); return err }},
+		{"userProviders", nil, func(ctx context.Context) error { _, err := h.c.Providers(ctx); return err }},
+		{"userSnapshot", nil, func(ctx context.Context) error { _, err := h.c.Snapshot(ctx); return err }},
+		{"userUpdateVanity", []want{ex("userSnapshot", 200)}, func(ctx context.Context) error {
+			_, err := h.c.UpdateVanity(ctx, "middleware")
+			return err
+		}},
+	}
+	for _, tc := range calls {
+		for _, st := range []struct {
+			status int
+			target error
+		}{
+			{http.StatusUnauthorized, user.ErrUnauthorized},
+			{user.StatusUpdateRequired, user.ErrUpdateRequired},
+		} {
+			if err := h.srv.FailNext(tc.op, 1, st.status, "refused by the middleware"); err != nil {
+				t.Fatal(err)
+			}
+			call := fmt.Sprintf("%s answering %d", tc.op, st.status)
+			err := tc.call(t.Context())
+			h.done(t, call, err, append(slices.Clone(tc.pre), ex(tc.op, st.status))...)
+			if !errors.Is(err, st.target) {
+				t.Errorf("%s: %v, want an error matching %v", call, err, st.target)
+			}
 		}
 	}
 	h.checkLog(t)

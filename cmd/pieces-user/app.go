@@ -173,6 +173,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // commands lists every command, in the order of the usage text.
 func commands() []command {
 	return []command{
+		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", route: "GET /.well-known/health, GET /.well-known/version, GET /user", setup: setupStatus},
 		{name: "snapshot", summary: "show the signed-in user", route: "GET /user", setup: setupSnapshot},
 		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", route: "GET /user/refresh", setup: setupRefresh},
 		{name: "select", summary: "sign a user in (--email, --name, --user-id, --username or --file)", route: "POST /user/select", setup: setupSelect},
@@ -260,8 +261,9 @@ func writeUsage(w io.Writer) {
 	fmt.Fprintf(w, `
 Global flags (before the command):
   --host URL     address of Pieces OS (a bare host:port means http://);
-                 default: $%s, else the first Pieces OS found on
-                 127.0.0.1 ports %d-%d, else %s
+                 default: $%s, else the Pieces OS that discovery
+                 finds (the port file, then 127.0.0.1 ports %d-%d),
+                 else %s
   --app-id ID    application id sent as X-Application-ID (default:
                  $%s)
   --token TOKEN  access token that select sends (default: $%s)
@@ -285,7 +287,7 @@ Exit codes:
      found by discovery
 
 Run '%s help COMMAND' for the flags of a command.
-`, user.EnvBaseURL, user.FirstPort, user.LastPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
+`, user.EnvBaseURL, user.FirstPort, user.LastDebugPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
 }
 
 // writeCommandHelp writes the usage and flags of one command.
@@ -446,10 +448,10 @@ func (s *session) resolveBase() error {
 	default:
 		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
 		defer cancel()
-		base, err := user.Discover(ctx)
+		inst, err := user.DiscoverInstance(ctx, user.DiscoverOptions{})
 		switch {
-		case err == nil:
-			s.base = base
+		case err == nil, errors.Is(err, user.ErrMigrating):
+			s.base = inst.URL // a migrating Pieces OS answers for itself
 		case s.ctx.Err() != nil:
 			return s.ctx.Err()
 		default:
@@ -500,11 +502,14 @@ func (s *session) fail(err error) int {
 // the request could not be sent, or no answer came in time.
 func unreachable(err error) bool {
 	var ue *url.Error
-	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, user.ErrNotFoundOnPorts)
 }
 
 // unreachableMessage says which address failed, why, and what to do.
 func (s *session) unreachableMessage(err error) string {
+	if errors.Is(err, user.ErrNotFoundOnPorts) {
+		return err.Error() // names what was tried and how to start Pieces OS
+	}
 	timedOut := errors.Is(err, context.DeadlineExceeded)
 	if timedOut && s.connected.Load() {
 		// Something accepts connections there: Pieces OS runs but is slow
