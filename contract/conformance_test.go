@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -507,75 +505,57 @@ func conformFailures(t *testing.T, cov *coverage) {
 	h.checkLog(t)
 }
 
-// middlewareStatuses are the answers that Pieces OS's middleware may give
-// to any HTTP operation before the operation runs: 401 (nobody signed in
-// where the operation needs a user) and 593 (this client needs a newer
-// Pieces OS, or the reverse). The scenario drives every operation whose
-// spec documents one of them.
-var middlewareStatuses = []int{http.StatusUnauthorized, 593}
-
-// conformMiddleware has the fake give each documented middleware answer of
-// every HTTP operation, and checks that the client reports it.
+// conformMiddleware has the fake answer 401 and 593 on every HTTP
+// operation, as the authentication layer of Pieces OS may, and checks that
+// the client reports them with ErrUnauthorized and ErrUpdateRequired.
 func conformMiddleware(t *testing.T, cov *coverage) {
 	h := newHarness(t, cov)
 	id := usertest.DefaultProfile().ID
 	p := usertest.DefaultProfile()
-	calls := map[string]func(context.Context) error{
-		"clearUser":   func(ctx context.Context) error { return h.c.Clear(ctx) },
-		"refreshUser": func(ctx context.Context) error { _, err := h.c.Refresh(ctx); return err },
-		"selectUser": func(ctx context.Context) error {
-			_, err := h.c.Select(ctx, nil)
-			return err
-		},
-		"updateUser":             func(ctx context.Context) error { _, err := h.c.Update(ctx, &p); return err },
-		"userAccessToken":        func(ctx context.Context) error { _, err := h.c.AccessToken(ctx); return err },
-		"userAssociateEntity":    func(ctx context.Context) error { return h.c.AssociateEntity(ctx, id, "org-1") },
-		"userDisassociateEntity": func(ctx context.Context) error { return h.c.DisassociateEntity(ctx, id, "org-1") },
-		"userBetaStatus":         func(ctx context.Context) error { _, err := h.c.SetBetaStatus(ctx, nil); return err },
-		"userCheckout":           func(ctx context.Context) error { _, err := h.c.Checkout(ctx, nil); return err },
-		"userHasFeatureAccess": func(ctx context.Context) error {
+	calls := []struct {
+		op   string
+		pre  []want // exchanges that precede the failing one
+		call func(context.Context) error
+	}{
+		{"clearUser", nil, func(ctx context.Context) error { return h.c.Clear(ctx) }},
+		{"refreshUser", nil, func(ctx context.Context) error { _, err := h.c.Refresh(ctx); return err }},
+		{"selectUser", nil, func(ctx context.Context) error { _, err := h.c.Select(ctx, nil); return err }},
+		{"updateUser", nil, func(ctx context.Context) error { _, err := h.c.Update(ctx, &p); return err }},
+		{"userAccessToken", nil, func(ctx context.Context) error { _, err := h.c.AccessToken(ctx); return err }},
+		{"userAssociateEntity", nil, func(ctx context.Context) error { return h.c.AssociateEntity(ctx, id, "org-1") }},
+		{"userBetaStatus", nil, func(ctx context.Context) error { _, err := h.c.SetBetaStatus(ctx, nil); return err }},
+		{"userCheckout", nil, func(ctx context.Context) error { _, err := h.c.Checkout(ctx, nil); return err }},
+		{"userDisassociateEntity", nil, func(ctx context.Context) error { return h.c.DisassociateEntity(ctx, id, "org-1") }},
+		{"userHasFeatureAccess", nil, func(ctx context.Context) error {
 			_, err := h.c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
 			return err
-		},
-		"userManageSubscriptions": func(ctx context.Context) error { _, err := h.c.ManageSubscriptions(ctx, nil); return err },
-		"userPaddleRefresh":       func(ctx context.Context) error { _, err := h.c.PaddleRefresh(ctx); return err },
-		"userProviders":           func(ctx context.Context) error { _, err := h.c.Providers(ctx); return err },
-		"userSnapshot":            func(ctx context.Context) error { _, err := h.c.Snapshot(ctx); return err },
+		}},
+		{"userManageSubscriptions", nil, func(ctx context.Context) error { _, err := h.c.ManageSubscriptions(ctx, nil); return err }},
+		{"userPaddleRefresh", nil, func(ctx context.Context) error { _, err := h.c.PaddleRefresh(ctx); return err }},
+		{"userProviders", nil, func(ctx context.Context) error { _, err := h.c.Providers(ctx); return err }},
+		{"userSnapshot", nil, func(ctx context.Context) error { _, err := h.c.Snapshot(ctx); return err }},
+		{"userUpdateVanity", []want{ex("userSnapshot", 200)}, func(ctx context.Context) error {
+			_, err := h.c.UpdateVanity(ctx, "middleware")
+			return err
+		}},
 	}
-	ops := specOperations(h.v.doc)
-	for _, opID := range slices.Sorted(maps.Keys(ops)) {
-		so := ops[opID]
-		if slices.Contains(so.op.Tags, WebsocketTag) || opID == "userUpdateVanity" {
-			// userUpdateVanity reads the profile first; it is driven below.
-			continue
-		}
-		for _, status := range middlewareStatuses {
-			if so.op.Responses.Value(strconv.Itoa(status)) == nil {
-				continue
-			}
-			call, ok := calls[opID]
-			if !ok {
-				t.Errorf("operation %s documents %d, but conformMiddleware in contract/conformance_test.go has no call for it", opID, status)
-				break
-			}
-			if err := h.srv.FailNext(opID, 1, status, "middleware"); err != nil {
+	for _, tc := range calls {
+		for _, st := range []struct {
+			status int
+			target error
+		}{
+			{http.StatusUnauthorized, user.ErrUnauthorized},
+			{user.StatusUpdateRequired, user.ErrUpdateRequired},
+		} {
+			if err := h.srv.FailNext(tc.op, 1, st.status, "refused by the middleware"); err != nil {
 				t.Fatal(err)
 			}
-			err := call(t.Context())
-			h.done(t, fmt.Sprintf("%s answered %d by the middleware", opID, status), err, ex(opID, status))
-		}
-	}
-	if so, ok := ops["userUpdateVanity"]; ok {
-		for _, status := range middlewareStatuses {
-			if so.op.Responses.Value(strconv.Itoa(status)) == nil {
-				continue
+			call := fmt.Sprintf("%s answering %d", tc.op, st.status)
+			err := tc.call(t.Context())
+			h.done(t, call, err, append(slices.Clone(tc.pre), ex(tc.op, st.status))...)
+			if !errors.Is(err, st.target) {
+				t.Errorf("%s: %v, want an error matching %v", call, err, st.target)
 			}
-			if err := h.srv.FailNext("userUpdateVanity", 1, status, "middleware"); err != nil {
-				t.Fatal(err)
-			}
-			_, err := h.c.UpdateVanity(t.Context(), "ada")
-			h.done(t, fmt.Sprintf("userUpdateVanity answered %d by the middleware", status), err,
-				ex("userSnapshot", 200), ex("userUpdateVanity", status))
 		}
 	}
 	h.checkLog(t)

@@ -1531,7 +1531,7 @@ type InstanceConfigurationAllowedModel struct {
 	// Foundation Foundation model family.
 	Foundation ModelFoundationEnum `json:"foundation,omitempty,omitzero"`
 
-	// MaxTokens Token limits of a model.
+	// MaxTokens Token limits of a model. total is always sent but may be null when the limit is unknown; input and output are sent only when the model limits them apart.
 	MaxTokens ModelMaxTokens `json:"maxTokens,omitempty,omitzero"`
 	Name      string         `json:"name,omitempty,omitzero"`
 
@@ -1679,14 +1679,14 @@ type ListSpecificCloudBackupInstanceConfiguration struct {
 // ModelFoundationEnum Foundation model family.
 type ModelFoundationEnum string
 
-// ModelMaxTokens Token limits of a model.
+// ModelMaxTokens Token limits of a model. total is always sent but may be null when the limit is unknown; input and output are sent only when the model limits them apart.
 type ModelMaxTokens struct {
 	Input  *float32 `json:"input,omitempty"`
 	Output *float32 `json:"output,omitempty"`
 
 	// Schema Version stamp carried by most models.
 	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
-	Total  *float32            `json:"total,omitempty"`
+	Total  *float32            `json:"total"`
 }
 
 // ModelTypeEnum What a model is tuned for.
@@ -5218,6 +5218,10 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	return m
 }
 
+type UnauthorizedTextResponse string
+
+type UpdateRequiredTextResponse string
+
 type UserSnapshotRequestObject struct {
 }
 
@@ -5239,6 +5243,28 @@ func (response UserSnapshot200JSONResponse) VisitUserSnapshotResponse(w http.Res
 	return err
 }
 
+type UserSnapshot401TextResponse UnauthorizedTextResponse
+
+func (response UserSnapshot401TextResponse) VisitUserSnapshotResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserSnapshot593TextResponse UpdateRequiredTextResponse
+
+func (response UserSnapshot593TextResponse) VisitUserSnapshotResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserAccessTokenRequestObject struct {
 }
 
@@ -5257,12 +5283,34 @@ func (response UserAccessToken200TextResponse) VisitUserAccessTokenResponse(w ht
 	return err
 }
 
+type UserAccessToken401TextResponse UnauthorizedTextResponse
+
+func (response UserAccessToken401TextResponse) VisitUserAccessTokenResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserAccessToken500TextResponse string
 
 func (response UserAccessToken500TextResponse) VisitUserAccessTokenResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserAccessToken593TextResponse UpdateRequiredTextResponse
+
+func (response UserAccessToken593TextResponse) VisitUserAccessTokenResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5290,6 +5338,17 @@ func (response UserBetaStatus200JSONResponse) VisitUserBetaStatusResponse(w http
 	return err
 }
 
+type UserBetaStatus401TextResponse UnauthorizedTextResponse
+
+func (response UserBetaStatus401TextResponse) VisitUserBetaStatusResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserBetaStatus500TextResponse string
 
 func (response UserBetaStatus500TextResponse) VisitUserBetaStatusResponse(w http.ResponseWriter) error {
@@ -5307,6 +5366,17 @@ func (response UserBetaStatus511TextResponse) VisitUserBetaStatusResponse(w http
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(511)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserBetaStatus593TextResponse UpdateRequiredTextResponse
+
+func (response UserBetaStatus593TextResponse) VisitUserBetaStatusResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5334,12 +5404,34 @@ func (response UserCheckout200JSONResponse) VisitUserCheckoutResponse(w http.Res
 	return err
 }
 
+type UserCheckout401TextResponse UnauthorizedTextResponse
+
+func (response UserCheckout401TextResponse) VisitUserCheckoutResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserCheckout500TextResponse string
 
 func (response UserCheckout500TextResponse) VisitUserCheckoutResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserCheckout593TextResponse UpdateRequiredTextResponse
+
+func (response UserCheckout593TextResponse) VisitUserCheckoutResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5358,6 +5450,28 @@ type ClearUser204Response struct {
 func (response ClearUser204Response) VisitClearUserResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type ClearUser401TextResponse UnauthorizedTextResponse
+
+func (response ClearUser401TextResponse) VisitClearUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type ClearUser593TextResponse UpdateRequiredTextResponse
+
+func (response ClearUser593TextResponse) VisitClearUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
 }
 
 type UserHasFeatureAccessRequestObject struct {
@@ -5443,6 +5557,17 @@ func (response UserHasFeatureAccess500TextResponse) VisitUserHasFeatureAccessRes
 	return err
 }
 
+type UserHasFeatureAccess593TextResponse UpdateRequiredTextResponse
+
+func (response UserHasFeatureAccess593TextResponse) VisitUserHasFeatureAccessResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserManageSubscriptionsRequestObject struct {
 	Body *UserManageSubscriptionsJSONRequestBody
 }
@@ -5465,12 +5590,34 @@ func (response UserManageSubscriptions200JSONResponse) VisitUserManageSubscripti
 	return err
 }
 
+type UserManageSubscriptions401TextResponse UnauthorizedTextResponse
+
+func (response UserManageSubscriptions401TextResponse) VisitUserManageSubscriptionsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserManageSubscriptions500TextResponse string
 
 func (response UserManageSubscriptions500TextResponse) VisitUserManageSubscriptionsResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserManageSubscriptions593TextResponse UpdateRequiredTextResponse
+
+func (response UserManageSubscriptions593TextResponse) VisitUserManageSubscriptionsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5497,12 +5644,34 @@ func (response UserPaddleRefresh200JSONResponse) VisitUserPaddleRefreshResponse(
 	return err
 }
 
+type UserPaddleRefresh401TextResponse UnauthorizedTextResponse
+
+func (response UserPaddleRefresh401TextResponse) VisitUserPaddleRefreshResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserPaddleRefresh500TextResponse string
 
 func (response UserPaddleRefresh500TextResponse) VisitUserPaddleRefreshResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserPaddleRefresh593TextResponse UpdateRequiredTextResponse
+
+func (response UserPaddleRefresh593TextResponse) VisitUserPaddleRefreshResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5529,6 +5698,17 @@ func (response UserProviders200JSONResponse) VisitUserProvidersResponse(w http.R
 	return err
 }
 
+type UserProviders401TextResponse UnauthorizedTextResponse
+
+func (response UserProviders401TextResponse) VisitUserProvidersResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserProviders500TextResponse string
 
 func (response UserProviders500TextResponse) VisitUserProvidersResponse(w http.ResponseWriter) error {
@@ -5546,6 +5726,17 @@ func (response UserProviders501TextResponse) VisitUserProvidersResponse(w http.R
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(501)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserProviders593TextResponse UpdateRequiredTextResponse
+
+func (response UserProviders593TextResponse) VisitUserProvidersResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5572,12 +5763,34 @@ func (response RefreshUser200JSONResponse) VisitRefreshUserResponse(w http.Respo
 	return err
 }
 
+type RefreshUser401TextResponse UnauthorizedTextResponse
+
+func (response RefreshUser401TextResponse) VisitRefreshUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type RefreshUser500TextResponse string
 
 func (response RefreshUser500TextResponse) VisitRefreshUserResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type RefreshUser593TextResponse UpdateRequiredTextResponse
+
+func (response RefreshUser593TextResponse) VisitRefreshUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5605,6 +5818,28 @@ func (response SelectUser200JSONResponse) VisitSelectUserResponse(w http.Respons
 	return err
 }
 
+type SelectUser401TextResponse UnauthorizedTextResponse
+
+func (response SelectUser401TextResponse) VisitSelectUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type SelectUser593TextResponse UpdateRequiredTextResponse
+
+func (response SelectUser593TextResponse) VisitSelectUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UpdateUserRequestObject struct {
 	Body *UpdateUserJSONRequestBody
 }
@@ -5627,6 +5862,28 @@ func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.Respons
 	return err
 }
 
+type UpdateUser401TextResponse UnauthorizedTextResponse
+
+func (response UpdateUser401TextResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UpdateUser593TextResponse UpdateRequiredTextResponse
+
+func (response UpdateUser593TextResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserUpdateVanityRequestObject struct {
 	Body *UserUpdateVanityJSONRequestBody
 }
@@ -5646,6 +5903,17 @@ func (response UserUpdateVanity200JSONResponse) VisitUserUpdateVanityResponse(w 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UserUpdateVanity401TextResponse UnauthorizedTextResponse
+
+func (response UserUpdateVanity401TextResponse) VisitUserUpdateVanityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
 }
 
@@ -5693,6 +5961,17 @@ func (response UserUpdateVanity511TextResponse) VisitUserUpdateVanityResponse(w 
 	return err
 }
 
+type UserUpdateVanity593TextResponse UpdateRequiredTextResponse
+
+func (response UserUpdateVanity593TextResponse) VisitUserUpdateVanityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserAssociateEntityRequestObject struct {
 	User   string `json:"user"`
 	Entity string `json:"entity"`
@@ -5711,12 +5990,34 @@ func (response UserAssociateEntity204Response) VisitUserAssociateEntityResponse(
 	return nil
 }
 
+type UserAssociateEntity401TextResponse UnauthorizedTextResponse
+
+func (response UserAssociateEntity401TextResponse) VisitUserAssociateEntityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserAssociateEntity500TextResponse string
 
 func (response UserAssociateEntity500TextResponse) VisitUserAssociateEntityResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserAssociateEntity593TextResponse UpdateRequiredTextResponse
+
+func (response UserAssociateEntity593TextResponse) VisitUserAssociateEntityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err
@@ -5739,12 +6040,34 @@ func (response UserDisassociateEntity204Response) VisitUserDisassociateEntityRes
 	return nil
 }
 
+type UserDisassociateEntity401TextResponse UnauthorizedTextResponse
+
+func (response UserDisassociateEntity401TextResponse) VisitUserDisassociateEntityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
 type UserDisassociateEntity500TextResponse string
 
 func (response UserDisassociateEntity500TextResponse) VisitUserDisassociateEntityResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type UserDisassociateEntity593TextResponse UpdateRequiredTextResponse
+
+func (response UserDisassociateEntity593TextResponse) VisitUserDisassociateEntityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
 
 	_, err := w.Write([]byte(fmt.Sprint(response)))
 	return err

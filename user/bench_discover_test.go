@@ -3,6 +3,10 @@ package user_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -65,6 +69,56 @@ func BenchmarkDiscover(b *testing.B) {
 		for b.Loop() {
 			if got, err := user.DiscoverPorts(b.Context(), "127.0.0.1", first, last); !errors.Is(err, user.ErrNotFoundOnPorts) {
 				b.Fatalf("DiscoverPorts = %q, %v; want an error matching ErrNotFoundOnPorts", got, err)
+			}
+		}
+	})
+}
+
+// BenchmarkDiscoverInstance measures DiscoverInstance over ranges as wide as
+// the two of Pieces OS (DefaultPortRanges):
+//
+//   - port-file: the port file names a usertest fake, so no port is
+//     scanned;
+//   - stale-port-file: the port file names a port where nothing listens,
+//     and nothing listens on the ranges either.
+func BenchmarkDiscoverInstance(b *testing.B) {
+	n := 0
+	for _, r := range user.DefaultPortRanges() {
+		n += r.Last - r.First + 1
+	}
+	ls := discPortBlock(b, n+1)
+	for _, l := range ls {
+		l.Close()
+	}
+	ranges := []user.PortRange{{First: discPort(ls[0]), Last: discPort(ls[n-1])}}
+	dir := b.TempDir()
+	b.Run("port-file", func(b *testing.B) {
+		srv, err := usertest.NewServer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer srv.Close()
+		pf := filepath.Join(dir, "live.txt")
+		if err := os.WriteFile(pf, []byte(strings.TrimPrefix(srv.Addr(), "127.0.0.1:")), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		opts := user.DiscoverOptions{PortFile: pf, Ranges: ranges}
+		for b.Loop() {
+			got, err := user.DiscoverInstance(b.Context(), opts)
+			if err != nil || got.URL != srv.URL {
+				b.Fatalf("DiscoverInstance = %+v, %v; want %q", got, err, srv.URL)
+			}
+		}
+	})
+	b.Run("stale-port-file", func(b *testing.B) {
+		pf := filepath.Join(dir, "stale.txt")
+		if err := os.WriteFile(pf, []byte(strconv.Itoa(discPort(ls[n]))), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		opts := user.DiscoverOptions{PortFile: pf, Ranges: ranges}
+		for b.Loop() {
+			if got, err := user.DiscoverInstance(b.Context(), opts); !errors.Is(err, user.ErrNotFoundOnPorts) {
+				b.Fatalf("DiscoverInstance = %+v, %v; want an error matching ErrNotFoundOnPorts", got, err)
 			}
 		}
 	})

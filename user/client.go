@@ -33,6 +33,7 @@ const DefaultUserAgent = "pieces-os-client-go"
 type Client struct {
 	base          *url.URL // scheme and host (and an optional path prefix), no trailing slash
 	baseStr       string
+	baseFrom      string // where the base URL came from: WithBaseURL or $PIECES_OS_URL
 	hc            *http.Client
 	appID         string
 	token         string
@@ -76,10 +77,10 @@ func New(opts ...Option) (*Client, error) {
 	if c.base == nil {
 		base, from := os.Getenv(EnvBaseURL), "$"+EnvBaseURL
 		if base == "" {
-			base, from = DefaultBaseURL, "default base URL"
+			base, from = DefaultBaseURL, "DefaultBaseURL"
 		}
-		if err := c.setBase(base); err != nil {
-			return nil, fmt.Errorf("user: %s: %w", from, err)
+		if err := c.setBase(base, from); err != nil {
+			return nil, fmt.Errorf("user: %w", err)
 		}
 	}
 	if err := c.checkCleartext(); err != nil {
@@ -89,10 +90,13 @@ func New(opts ...Option) (*Client, error) {
 }
 
 // WithBaseURL sets the address of Pieces OS, for example
-// "http://127.0.0.1:39300". Only http and https are accepted; a path is kept
-// as a prefix of every route.
+// "http://127.0.0.1:39300", read as ParseBaseURL reads it: a bare host or
+// host:port ("localhost:39300", "[::1]:39300") means http, only http and
+// https are accepted, and a path is kept as a prefix of every route. An
+// error about the address names WithBaseURL, as one about $PIECES_OS_URL
+// names the variable.
 func WithBaseURL(raw string) Option {
-	return func(c *Client) error { return c.setBase(raw) }
+	return func(c *Client) error { return c.setBase(raw, "WithBaseURL") }
 }
 
 // WithHTTPClient sets the *http.Client used for every HTTP call and for the
@@ -208,33 +212,63 @@ func WithInsecureCredentials() Option {
 // BaseURL returns the address the client talks to.
 func (c *Client) BaseURL() string { return c.baseStr }
 
-func (c *Client) setBase(raw string) error {
+// setBase sets the address of the client from raw; from names where raw
+// came from, and starts every error.
+func (c *Client) setBase(raw, from string) error {
 	u, err := parseBaseURL(raw)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", from, err)
 	}
 	c.base = u
 	c.baseStr = u.String()
+	c.baseFrom = from
 	return nil
 }
 
-// parseBaseURL checks that raw is an absolute http or https URL with a host
-// and no query or fragment, and returns it without a trailing slash.
+// ParseBaseURL reads an address of Pieces OS the way New reads WithBaseURL
+// and $PIECES_OS_URL, and returns it in the form BaseURL reports. raw is an
+// absolute http or https URL ("http://127.0.0.1:39300", with an optional
+// path prefix), or a bare host or host:port ("127.0.0.1:39300",
+// "localhost:39300", "[::1]:39300"), which means http. Surrounding spaces
+// are ignored and a trailing slash is dropped. A user, a query or a
+// fragment is refused, and so is any other scheme. The error names the
+// problem but not where raw came from: callers add that.
+func ParseBaseURL(raw string) (string, error) {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
+
+// parseBaseURL is ParseBaseURL returning the parsed URL, without a
+// trailing slash.
 func parseBaseURL(raw string) (*url.URL, error) {
-	if strings.TrimSpace(raw) == "" {
+	s := strings.TrimSpace(raw)
+	if s == "" {
 		return nil, errors.New("base URL is empty")
 	}
-	u, err := url.Parse(raw)
+	if !strings.Contains(s, "://") {
+		// "http:127.0.0.1" is a mistyped URL, not a host named "http".
+		if scheme, _, ok := strings.Cut(s, ":"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
+			return nil, fmt.Errorf("base URL %q is malformed: want %s://HOST:PORT", raw, strings.ToLower(scheme))
+		}
+		s = "http://" + s // a bare host or host:port
+	}
+	u, err := url.Parse(s)
 	if err != nil {
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // *url.Error would repeat raw
+		}
 		return nil, fmt.Errorf("base URL %q is malformed: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q: scheme must be http or https", raw)
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https (a bare host:port means http)", raw)
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("base URL %q has no host", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", raw)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -249,7 +283,7 @@ func (c *Client) checkCleartext() error {
 	if isLoopbackHost(c.base.Hostname()) {
 		return nil
 	}
-	return fmt.Errorf("refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.base.Host)
+	return fmt.Errorf("%s: refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.baseFrom, c.base.Host)
 }
 
 // noRedirects makes an http.Client hand back a 3xx answer instead of

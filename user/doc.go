@@ -20,6 +20,49 @@
 // The models are those of package gen, re-exported here as type aliases, so
 // ordinary use never imports gen.
 //
+// # Operations
+//
+// Each method calls one operation of the User API. Its operationId, as the
+// spec names it, is the Op of the *Error or *OpError the method returns,
+// and the name that package usertest's FailNext and RespondNext take; the
+// constants OpUserSnapshot, OpStreamUser and so on hold them.
+//
+//	Method               Operation ID             Route
+//	AccessToken          userAccessToken          GET /user/access_token
+//	AssociateEntity      userAssociateEntity      POST /user/{user}/entities/associate/{entity}
+//	Checkout             userCheckout             POST /user/checkout
+//	Clear                clearUser                POST /user/clear
+//	DisassociateEntity   userDisassociateEntity   POST /user/{user}/entities/disassociate/{entity}
+//	HasFeatureAccess     userHasFeatureAccess     POST /user/has_feature_access
+//	ManageSubscriptions  userManageSubscriptions  POST /user/manage/subscriptions
+//	PaddleRefresh        userPaddleRefresh        GET /user/paddle/refresh
+//	Providers            userProviders            GET /user/providers
+//	Refresh              refreshUser              GET /user/refresh
+//	Select               selectUser               POST /user/select
+//	SetBetaStatus        userBetaStatus           POST /user/beta/status
+//	Snapshot             userSnapshot             GET /user
+//	Update               updateUser               POST /user/update
+//	UpdateVanity         userUpdateVanity         GET /user, then POST /user/update/vanity
+//	UpdateVanityProfile  userUpdateVanity         POST /user/update/vanity
+//	WatchCheckIns        streamUserLastCheckedIn  WebSocket /user/last_checked_in/stream
+//	WatchProfile         streamUser               WebSocket /user/stream
+//
+// UpdateVanity reads the profile first: an error of that step carries
+// userSnapshot.
+//
+// # Testing
+//
+// Package usertest (github.com/pieces-go/pieces-os-client-go/user/usertest)
+// is a fake Pieces OS for the tests of code that uses this package: a real
+// server on a loopback port, started with usertest.Start(t), that serves
+// every operation and both streams from state it keeps in memory. Point a
+// Client at it with WithBaseURL(srv.URL), and turn its knobs (SignOut,
+// TakeVanity, FailNext with an operationId from the table above, ...) to get
+// the answers a test needs. usertest.Await reads a Stream's Events until
+// the state a test expects has arrived. Since data events are conflated (see
+// Streams), two changes made in a row may reach the consumer as one event:
+// wait for the final state, not for one event per change.
+//
 // # Streams
 //
 // WatchProfile follows /user/stream (operation streamUser), where Pieces OS

@@ -17,7 +17,14 @@ var (
 	ErrInternal       = &statusSentinel{http.StatusInternalServerError, "Pieces OS internal error"}
 	ErrNotImplemented = &statusSentinel{http.StatusNotImplemented, "not implemented by a local Pieces OS"}
 	ErrNotSignedIn    = &statusSentinel{http.StatusNetworkAuthenticationRequired, "not signed in or not connected to the cloud"}
+	// ErrUpdateRequired is Pieces OS's own status 593: this Pieces OS is
+	// too old for the request and must be updated.
+	ErrUpdateRequired = &statusSentinel{StatusUpdateRequired, "Pieces OS update required"}
 )
+
+// StatusUpdateRequired is the status, outside the HTTP standard, with which
+// Pieces OS refuses a request until it is updated.
+const StatusUpdateRequired = 593
 
 // ErrConflict is ErrVanityTaken under its HTTP name: 409 is used only by
 // UpdateVanity.
@@ -70,6 +77,7 @@ var sentinels = map[int]*statusSentinel{
 	ErrInternal.code:       ErrInternal,
 	ErrNotImplemented.code: ErrNotImplemented,
 	ErrNotSignedIn.code:    ErrNotSignedIn,
+	ErrUpdateRequired.code: ErrUpdateRequired,
 }
 
 // MaxErrorBody bounds Error.Body: longer text bodies are cut to this many

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -44,7 +46,7 @@ const defaultTimeout = 10 * time.Second
 const discoverTimeout = 5 * time.Second
 
 // startHint tells the reader how to get something to talk to.
-const startHint = "start the Pieces OS app, or run `go run ./cmd/pieces-user serve-fake` for a fake one"
+const startHint = "start the Pieces OS app, or run `" + progName + " serve-fake` for a fake one"
 
 // usageError is a mistake in the command line or in the input it names;
 // it ends the program with exitUsage.
@@ -96,11 +98,17 @@ type session struct {
 	token   string
 	timeout time.Duration // per call; 0 means none
 	json    bool
+	// insecure allows credentials over plain http to a host that is not
+	// on loopback (--insecure-credentials).
+	insecure bool
 
 	transport   *http.Transport // of the client, closed when the run ends
 	recorder    *rawRecorder    // keeps the last JSON answer, for --json
 	base        string          // the address the client talks to, once known
 	discoverErr error           // why discovery found nothing, when it was tried
+	// connected is set once a TCP connection to Pieces OS succeeded: a
+	// call that then times out met a Pieces OS that is slow, not absent.
+	connected atomic.Bool
 }
 
 // run is the program: it parses args, runs the command they name and
@@ -117,7 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&s.token, "token", "", "")
 	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "")
 	fs.BoolVar(&s.json, "json", false, "")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&s.insecure, "insecure-credentials", false, "")
+	if err := flagError(fs, fs.Parse(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			writeUsage(stdout)
 			return exitOK
@@ -132,7 +141,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		s.token = os.Getenv(envToken)
 	}
 	if s.timeout < 0 {
-		return s.fail(usagef("--timeout %v is negative; give a positive duration such as 10s, or 0 for no limit", s.timeout))
+		return s.fail(usagef("--timeout %v is negative: give a positive duration, such as 10s or 1m, or 0 for no limit", s.timeout))
 	}
 	if fs.NArg() == 0 {
 		return s.fail(usagef("no command given; run '%s help' for the list of commands", progName))
@@ -147,6 +156,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cfs.SetOutput(io.Discard)
 	act := cmd.setup(cfs)
 	pos, err := parseInterleaved(cfs, rest)
+	err = flagError(cfs, err)
 	if errors.Is(err, flag.ErrHelp) {
 		writeCommandHelp(stdout, cmd)
 		return exitOK
@@ -163,6 +173,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // commands lists every command, in the order of the usage text.
 func commands() []command {
 	return []command{
+		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", route: "GET /.well-known/health, GET /.well-known/version, GET /user", setup: setupStatus},
 		{name: "snapshot", summary: "show the signed-in user", route: "GET /user", setup: setupSnapshot},
 		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", route: "GET /user/refresh", setup: setupRefresh},
 		{name: "select", summary: "sign a user in (--email, --name, --user-id, --username or --file)", route: "POST /user/select", setup: setupSelect},
@@ -250,13 +261,17 @@ func writeUsage(w io.Writer) {
 	fmt.Fprintf(w, `
 Global flags (before the command):
   --host URL     address of Pieces OS (a bare host:port means http://);
-                 default: $%s, else the first Pieces OS found on
-                 127.0.0.1 ports %d-%d, else %s
+                 default: $%s, else the Pieces OS that discovery
+                 finds (the port file, then 127.0.0.1 ports %d-%d),
+                 else %s
   --app-id ID    application id sent as X-Application-ID (default:
                  $%s)
   --token TOKEN  access token that select sends (default: $%s)
-  --timeout DUR  limit for each call, 0 for none (default: %v; not applied
-                 to the watch commands)
+  --timeout DUR  limit for each call, a duration such as 10s or 1m, 0 for
+                 none (default: %v; not applied to the watch commands)
+  --insecure-credentials
+                 send --app-id and --token over plain http to a host that
+                 is not on loopback (refused without it)
   --json         print the result as JSON; the watch commands print one
                  object per line and event: {"event":"profile","profile":{...}},
                  {"event":"signed-out"} or {"event":"check-in","checkIn":{...}}
@@ -272,7 +287,7 @@ Exit codes:
      found by discovery
 
 Run '%s help COMMAND' for the flags of a command.
-`, user.EnvBaseURL, user.FirstPort, user.LastPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
+`, user.EnvBaseURL, user.FirstPort, user.LastDebugPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
 }
 
 // writeCommandHelp writes the usage and flags of one command.
@@ -368,6 +383,14 @@ func (s *session) client() (*user.Client, error) {
 	}
 	if s.transport == nil {
 		s.transport = http.DefaultTransport.(*http.Transport).Clone()
+		dial := s.transport.DialContext
+		s.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			if err == nil {
+				s.connected.Store(true)
+			}
+			return conn, err
+		}
 	}
 	s.recorder = &rawRecorder{next: s.transport}
 	hc := &http.Client{
@@ -387,8 +410,16 @@ func (s *session) client() (*user.Client, error) {
 	if s.token != "" {
 		opts = append(opts, user.WithAccessToken(s.token))
 	}
+	if s.insecure {
+		opts = append(opts, user.WithInsecureCredentials())
+	}
 	c, err := user.New(opts...)
 	if err != nil {
+		// The only check that --insecure-credentials lifts: say it in the
+		// program's terms, not the library's.
+		if _, again := user.New(append(opts, user.WithInsecureCredentials())...); again == nil {
+			return nil, usagef("refusing to send the application id or token over plain http to %s, which is not a loopback address: use an https:// address in --host, or give --insecure-credentials to allow it", s.base)
+		}
 		return nil, usagef("%v", err)
 	}
 	s.base = c.BaseURL()
@@ -403,23 +434,24 @@ func (s *session) resolveBase() error {
 	}
 	switch {
 	case s.hostSet:
-		host := strings.TrimSpace(s.host)
-		if host == "" {
-			return usagef("--host is empty; give an address such as %s", user.DefaultBaseURL)
+		base, err := user.ParseBaseURL(s.host)
+		if err != nil {
+			return usagef("--host: %v; give an address such as %s or 127.0.0.1:39300", err, user.DefaultBaseURL)
 		}
-		if !strings.Contains(host, "://") {
-			host = "http://" + host // a bare host:port
-		}
-		s.base = host
+		s.base = base
 	case os.Getenv(user.EnvBaseURL) != "":
-		s.base = os.Getenv(user.EnvBaseURL)
+		base, err := user.ParseBaseURL(os.Getenv(user.EnvBaseURL))
+		if err != nil {
+			return usagef("$%s: %v; give an address such as %s or 127.0.0.1:39300, or unset it", user.EnvBaseURL, err, user.DefaultBaseURL)
+		}
+		s.base = base
 	default:
 		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
 		defer cancel()
-		base, err := user.Discover(ctx)
+		inst, err := user.DiscoverInstance(ctx, user.DiscoverOptions{})
 		switch {
-		case err == nil:
-			s.base = base
+		case err == nil, errors.Is(err, user.ErrMigrating):
+			s.base = inst.URL // a migrating Pieces OS answers for itself
 		case s.ctx.Err() != nil:
 			return s.ctx.Err()
 		default:
@@ -470,16 +502,26 @@ func (s *session) fail(err error) int {
 // the request could not be sent, or no answer came in time.
 func unreachable(err error) bool {
 	var ue *url.Error
-	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, user.ErrNotFoundOnPorts)
 }
 
 // unreachableMessage says which address failed, why, and what to do.
 func (s *session) unreachableMessage(err error) string {
+	if errors.Is(err, user.ErrNotFoundOnPorts) {
+		return err.Error() // names what was tried and how to start Pieces OS
+	}
+	timedOut := errors.Is(err, context.DeadlineExceeded)
+	if timedOut && s.connected.Load() {
+		// Something accepts connections there: Pieces OS runs but is slow
+		// or stuck, and starting it would not help.
+		return fmt.Sprintf("Pieces OS at %s did not answer within %v: it accepts connections but is busy or stuck; try again, give a longer --timeout, or restart Pieces OS",
+			s.base, s.timeout)
+	}
 	cause := err.Error()
 	var ue *url.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		cause = fmt.Sprintf("no answer within %v (see --timeout)", s.timeout)
+	case timedOut:
+		cause = fmt.Sprintf("no connection within %v (see --timeout)", s.timeout)
 	case errors.As(err, &ue):
 		cause = ue.Err.Error()
 	}

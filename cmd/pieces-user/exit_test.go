@@ -103,5 +103,5 @@ func TestExitCodeTimeout(t *testing.T) {
 	// The fake answers after a minute; --timeout gives up long before.
 	srv := usertest.Start(t, usertest.WithLatency(time.Minute))
 	r := mustRun(t, exitUnreachable, "", nil, "--host", srv.URL, "--timeout", "100ms", "clear")
-	oneLineOn(t, r, "no answer within 100ms", srv.URL)
+	oneLineOn(t, r, "did not answer within 100ms", srv.URL)
 }

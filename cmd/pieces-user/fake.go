@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
@@ -34,22 +37,33 @@ func (l *failList) String() string {
 	return strings.Join(parts, ",")
 }
 
+// failAll is the operation name of --fail that stands for every
+// operation, as the authentication layer of Pieces OS refuses them all.
+const failAll = "all"
+
 // Set parses OPERATION=STATUS. The operation is matched in any case and
-// stored as the spec spells it.
+// stored as the spec spells it; "all" adds every operation.
 func (l *failList) Set(v string) error {
 	opArg, statusArg, ok := strings.Cut(v, "=")
 	if !ok {
-		return fmt.Errorf("%q is not OPERATION=STATUS, such as userUpdateVanity=500", v)
+		return fmt.Errorf("%q is not OPERATION=STATUS, such as userUpdateVanity=500 or all=593", v)
 	}
-	i := slices.IndexFunc(usertest.OperationIDs(), func(id string) bool { return strings.EqualFold(id, strings.TrimSpace(opArg)) })
-	if i < 0 {
-		return fmt.Errorf("unknown operation %q; valid operations: %s", opArg, strings.Join(usertest.OperationIDs(), ", "))
+	opArg = strings.TrimSpace(opArg)
+	ops := usertest.OperationIDs()
+	if !strings.EqualFold(opArg, failAll) {
+		i := slices.IndexFunc(ops, func(id string) bool { return strings.EqualFold(id, opArg) })
+		if i < 0 {
+			return fmt.Errorf("unknown operation %q; valid operations: %s, or %s for every one", opArg, strings.Join(ops, ", "), failAll)
+		}
+		ops = ops[i : i+1]
 	}
 	status, err := strconv.Atoi(strings.TrimSpace(statusArg))
 	if err != nil || status < 200 || status > 599 {
-		return fmt.Errorf("status %q of %s is not a number from 200 to 599", statusArg, usertest.OperationIDs()[i])
+		return fmt.Errorf("status %q of %s is not a number from 200 to 599", statusArg, opArg)
 	}
-	*l = append(*l, failure{op: usertest.OperationIDs()[i], status: status})
+	for _, op := range ops {
+		*l = append(*l, failure{op: op, status: status})
+	}
 	return nil
 }
 
@@ -58,12 +72,19 @@ func setupServeFake(fs *flag.FlagSet) action {
 	signedOut := fs.Bool("signed-out", false, "start with nobody signed in")
 	taken := fs.String("taken-vanity", "", "comma-separated vanity `NAMES` taken by other users (vanity answers 409)")
 	var fails failList
-	fs.Var(&fails, "fail", "make every call of an operation answer a status, as `OPERATION=STATUS` (repeatable), such as userUpdateVanity=500")
+	fs.Var(&fails, "fail", "make every call of an operation answer a status, as `OPERATION=STATUS` (repeatable), such as userUpdateVanity=500, or all=593 for every operation")
 	latency := fs.Duration("latency", 0, "delay every answer by `DUR`")
 	checkIn := fs.Duration("checkin-interval", usertest.DefaultCheckInInterval, "send a message on the check-in stream every `DUR`")
+	portFile := fs.String("port-file", "", "write the port to `PATH` once listening, as Pieces OS does, and remove the file on exit")
+	migrating := fs.Bool("migrating", false, "answer the health route with \"migrating\", as while Pieces OS opens its database")
+	version := fs.String("version", usertest.DefaultVersion, "the `VERSION` that GET /.well-known/version answers, such as 12.6.29-staging or debug")
+	noCheckIn := fs.Bool("no-checkin-stream", false, "play a build without the check-in stream: its route answers 404")
 	return func(s *session, _ []string) error {
 		if err := checkLoopbackAddr(*addr); err != nil {
 			return err
+		}
+		if strings.TrimSpace(*version) == "" || strings.ContainsFunc(*version, unicode.IsControl) {
+			return usagef("serve-fake: --version %q is empty or holds a control character", *version)
 		}
 		if *latency < 0 {
 			return usagef("serve-fake: --latency %v is negative", *latency)
@@ -79,6 +100,13 @@ func setupServeFake(fs *flag.FlagSet) action {
 		}
 		if *signedOut {
 			opts = append(opts, usertest.WithSignedOut())
+		}
+		opts = append(opts, usertest.WithVersion(*version))
+		if *migrating {
+			opts = append(opts, usertest.WithMigrating())
+		}
+		if *noCheckIn {
+			opts = append(opts, usertest.WithoutCheckInStream())
 		}
 		var names []string
 		for n := range strings.SplitSeq(*taken, ",") {
@@ -103,6 +131,13 @@ func setupServeFake(fs *flag.FlagSet) action {
 			if err := srv.FailNext(f.op, usertest.Always, f.status, body); err != nil {
 				return usagef("serve-fake: --fail %s=%d: %v", f.op, f.status, err)
 			}
+		}
+		if *portFile != "" {
+			_, port, _ := net.SplitHostPort(srv.Addr())
+			if err := writePortFile(*portFile, port); err != nil {
+				return fmt.Errorf("serve-fake: --port-file: %w", err)
+			}
+			defer removePortFile(*portFile, port)
 		}
 		if _, err := fmt.Fprintf(s.stdout, "listening on %s\n", srv.URL); err != nil {
 			return err
@@ -130,4 +165,37 @@ func checkLoopbackAddr(addr string) error {
 		}
 	}
 	return nil
+}
+
+// writePortFile writes port to path as Pieces OS does, creating the
+// directories it needs. The text goes to a temporary file that is then
+// renamed, so that a reader never sees half of it.
+func writePortFile(path, port string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".port-*.tmp")
+	if err != nil {
+		return err
+	}
+	_, werr := f.WriteString(port)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		_ = os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// removePortFile removes the port file on exit, unless another process
+// has since written its own port there.
+func removePortFile(path, port string) {
+	if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) == port {
+		_ = os.Remove(path)
+	}
 }

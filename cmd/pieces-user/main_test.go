@@ -84,14 +84,16 @@ func (r result) String() string {
 // cliEnv is the environment of the program under test: this process's,
 // without the variables the program reads, plus extra ("NAME=value").
 // A program built with the race detector would wait a second at exit
-// before it reports; atexit_sleep_ms=0 removes that wait.
+// before it reports; atexit_sleep_ms=0 removes that wait. The port file
+// named is one that does not exist, so that discovery never reads the
+// real one of the home directory; extra may name another.
 func cliEnv(extra ...string) []string {
 	var env []string
 	gorace := "atexit_sleep_ms=0"
 	for _, kv := range os.Environ() {
 		name, value, _ := strings.Cut(kv, "=")
 		switch name {
-		case "PIECES_OS_URL", envAppID, envToken:
+		case "PIECES_OS_URL", "PIECES_OS_PORT_FILE", envAppID, envToken:
 			continue
 		case "GORACE":
 			gorace = value + " " + gorace
@@ -99,7 +101,8 @@ func cliEnv(extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(append(env, "GORACE="+gorace), extra...)
+	env = append(env, "GORACE="+gorace, "PIECES_OS_PORT_FILE="+filepath.Join(filepath.Dir(binPath), "no-port-file"))
+	return append(env, extra...)
 }
 
 // runCLI runs the program to its end with stdin as standard input.

@@ -152,7 +152,7 @@ func TestFailExitCodes(t *testing.T) {
 			[]string{"cannot reach Pieces OS at http://127.0.0.1:1: dial tcp", "serve-fake"}},
 		{"discovery", &user.OpError{Op: "userSnapshot", Err: urlErr}, errors.New("nothing"), false, exitUnreachable,
 			[]string{fmt.Sprintf("nothing answered on 127.0.0.1 ports %d-%d", user.FirstPort, user.LastPort), "serve-fake"}},
-		{"timeout", &user.OpError{Op: "userSnapshot", Err: context.DeadlineExceeded}, nil, false, exitUnreachable, []string{"no answer within 10s"}},
+		{"timeout", &user.OpError{Op: "userSnapshot", Err: context.DeadlineExceeded}, nil, false, exitUnreachable, []string{"no connection within 10s"}},
 		{"interrupted", &user.OpError{Op: "userSnapshot", Err: context.Canceled}, nil, true, exitFailed, []string{"pieces-user: interrupted"}},
 		{"multi-line body", &user.Error{Op: "clearUser", StatusCode: 500, Body: "line one\nline two"}, nil, false, exitFailed, []string{"line one line two"}},
 	}

@@ -15,6 +15,13 @@ import (
 // so that a restarted Pieces OS is seen again quickly.
 const defaultRetryMax = 5 * time.Second
 
+// The ping defaults of the watch commands: a Pieces OS that stops
+// answering is noticed within 10s (the library's defaults take 25s).
+const (
+	defaultPingInterval = 5 * time.Second
+	defaultPingTimeout  = 5 * time.Second
+)
+
 // watchLine is one line of the --json output of the watch commands: the
 // kind of a data event and its payload.
 type watchLine struct {
@@ -34,12 +41,20 @@ func setupWatchCheckIns(fs *flag.FlagSet) action { return watchAction(fs, "watch
 func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 	count := fs.Int("count", 0, "stop after `N` data events (profile, signed-out or check-in); 0 runs until interrupted")
 	retryMax := fs.Duration("retry-max", defaultRetryMax, "wait at most `DUR` between two reconnections")
+	pingInterval := fs.Duration("ping-interval", defaultPingInterval, "send a ping every `DUR` to find a Pieces OS that stopped answering; 0 sends none")
+	pingTimeout := fs.Duration("ping-timeout", defaultPingTimeout, "drop the connection and reconnect when a ping gets no answer within `DUR`")
 	return func(s *session, _ []string) error {
 		if *count < 0 {
 			return usagef("%s: --count %d is negative", name, *count)
 		}
 		if *retryMax < user.DefaultBackoffMin {
 			return usagef("%s: --retry-max %v is below the shortest wait, %v", name, *retryMax, user.DefaultBackoffMin)
+		}
+		if *pingInterval < 0 {
+			return usagef("%s: --ping-interval %v is negative: give a duration such as 5s, or 0 for no pings", name, *pingInterval)
+		}
+		if *pingTimeout <= 0 {
+			return usagef("%s: --ping-timeout %v is not positive: give a duration such as 5s", name, *pingTimeout)
 		}
 		c, err := s.client()
 		if err != nil {
@@ -55,7 +70,8 @@ func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 		}
 		ctx, cancel := context.WithCancel(s.ctx)
 		defer cancel()
-		st, err := watch(ctx, user.WithBackoff(user.DefaultBackoffMin, *retryMax))
+		st, err := watch(ctx, user.WithBackoff(user.DefaultBackoffMin, *retryMax),
+			user.WithPingInterval(*pingInterval), user.WithPingTimeout(*pingTimeout))
 		if err != nil {
 			return err
 		}

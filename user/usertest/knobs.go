@@ -3,11 +3,14 @@ package usertest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
 )
@@ -130,6 +133,46 @@ func (s *Server) RespondNext(operationID string, n, status int, contentType, bod
 		return nil
 	}
 	s.answers[operationID] = cannedAnswer{left: n, status: status, contentType: contentType, body: body}
+	return nil
+}
+
+// SetMigrating switches the state that GET /.well-known/health reports:
+// "migrating" (with status 200) while on, as Pieces OS answers while it
+// opens or migrates its database, and "ok:<id>" (see HealthID) while off.
+// The operations keep working either way.
+func (s *Server) SetMigrating(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.migrating = on
+}
+
+// HealthID returns the id that GET /.well-known/health answers after "ok:",
+// a random UUID chosen when the server starts.
+func (s *Server) HealthID() string { return s.healthID }
+
+// SetVersion sets the text GET /.well-known/version answers, such as
+// "12.6.29-staging" or "debug". Any text without control characters is
+// accepted, so that a test can send a version a client does not expect;
+// an empty v fails.
+func (s *Server) SetVersion(v string) error {
+	if err := checkVersionText(v); err != nil {
+		return fmt.Errorf("usertest: SetVersion: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version = v
+	return nil
+}
+
+// checkVersionText refuses a version text that an HTTP answer would not
+// carry as it is.
+func checkVersionText(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("the version is empty")
+	}
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return fmt.Errorf("the version %q holds a control character", v)
+	}
 	return nil
 }
 

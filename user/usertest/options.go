@@ -25,7 +25,14 @@ type config struct {
 	latency   time.Duration
 	taken     []string
 	log       io.Writer
+	version   string
+	migrating bool
+	noCheckIn bool
 }
+
+// DefaultVersion is the version GET /.well-known/version answers unless
+// WithVersion or SetVersion says otherwise.
+const DefaultVersion = "12.4.1"
 
 // WithAddr makes the server listen on addr, a "host:port" whose host is a
 // loopback address or "localhost", instead of an ephemeral port of
@@ -110,6 +117,37 @@ func WithLog(w io.Writer) Option {
 			return errors.New("usertest: WithLog(nil): the writer must not be nil")
 		}
 		c.log = w
+		return nil
+	}
+}
+
+// WithVersion makes GET /.well-known/version answer v, as SetVersion does.
+func WithVersion(v string) Option {
+	return func(c *config) error {
+		if err := checkVersionText(v); err != nil {
+			return fmt.Errorf("usertest: WithVersion: %w", err)
+		}
+		c.version = v
+		return nil
+	}
+}
+
+// WithMigrating starts the server in the migrating state, as
+// SetMigrating(true) does.
+func WithMigrating() Option {
+	return func(c *config) error {
+		c.migrating = true
+		return nil
+	}
+}
+
+// WithoutCheckInStream makes the server a build without the check-in
+// stream: GET /user/last_checked_in/stream answers 404 instead of the
+// WebSocket upgrade. Requests still names the operation
+// streamUserLastCheckedIn.
+func WithoutCheckInStream() Option {
+	return func(c *config) error {
+		c.noCheckIn = true
 		return nil
 	}
 }

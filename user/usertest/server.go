@@ -8,9 +8,19 @@
 // store the profile, clearUser signs the user out, selectUser signs one in,
 // and every change is pushed to the subscribers of /user/stream. Knobs make
 // the answers a test needs: SignOut, TakeVanity, SetFeatureAccess,
-// FailNext, SetLatency, DropStreams. Requests lists what the server
-// received, and WaitStreams waits for stream subscribers, so tests need no
-// sleeps.
+// FailNext (any status on any operation, such as 401 or Pieces OS's 593),
+// SetLatency, DropStreams, SetMigrating and SetVersion.
+//
+// Beside the User API the server answers the two routes every Pieces OS
+// has: GET /.well-known/health ("ok:<id>", or "migrating") and GET
+// /.well-known/version (DefaultVersion unless WithVersion says otherwise).
+// WithoutCheckInStream makes it a build that lacks the check-in stream.
+//
+// Requests lists what the server received, and WaitStreams waits for
+// stream subscribers, so tests need no sleeps. Await reads a stream's Events
+// until the state a test expects has arrived; wait for that final state, not
+// for one event per change, since the streams of package user conflate
+// changes made in a row.
 //
 // The server checks what it is sent as strictly as the spec allows: a body
 // with the wrong media type, malformed JSON, a member of the wrong type or a
@@ -26,6 +36,7 @@ package usertest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -87,6 +98,9 @@ type Server struct {
 	subs        map[*subscriber]struct{}
 	subsChanged chan struct{} // closed and replaced whenever subs changes
 	panics      int           // panics the last-resort handler recovered
+	healthID    string        // the id of "ok:<id>"; set once by NewServer
+	migrating   bool
+	version     string
 }
 
 // Request is one request the server received, as Requests lists it.
@@ -105,7 +119,7 @@ type Request struct {
 	Body []byte
 	// OperationID is the operationId of the route in the spec (for example
 	// "userUpdateVanity" or "streamUser"); it is empty for the health
-	// route and for unknown routes.
+	// and version routes and for unknown routes.
 	OperationID string
 }
 
@@ -121,7 +135,7 @@ type cannedAnswer struct {
 // (see WithAddr) and returns it once it accepts connections. Call Close
 // when done.
 func NewServer(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", checkIn: DefaultCheckInInterval}
+	cfg := config{addr: "127.0.0.1:0", checkIn: DefaultCheckInInterval, version: DefaultVersion}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("usertest: NewServer: nil Option")
@@ -152,6 +166,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		latency:     cfg.latency,
 		subs:        make(map[*subscriber]struct{}),
 		subsChanged: make(chan struct{}),
+		healthID:    newUUID(),
+		migrating:   cfg.migrating,
+		version:     cfg.version,
 	}
 	for _, n := range cfg.taken {
 		s.taken[n] = true
@@ -182,8 +199,15 @@ func NewServer(opts ...Option) (*Server, error) {
 		},
 	})
 	s.mux.HandleFunc("GET /user/stream", s.serveStream(opStreamUser))
-	s.mux.HandleFunc("GET /user/last_checked_in/stream", s.serveStream(opStreamLastCheckedIn))
-	s.mux.HandleFunc("GET /.well-known/health", serveHealth)
+	if cfg.noCheckIn {
+		s.mux.HandleFunc("GET /user/last_checked_in/stream", func(w http.ResponseWriter, r *http.Request) {
+			writeText(w, http.StatusNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.EscapedPath()))
+		})
+	} else {
+		s.mux.HandleFunc("GET /user/last_checked_in/stream", s.serveStream(opStreamLastCheckedIn))
+	}
+	s.mux.HandleFunc("GET /.well-known/health", s.serveHealth)
+	s.mux.HandleFunc("GET /.well-known/version", s.serveVersion)
 	s.mux.HandleFunc("/", s.serveNoRoute)
 
 	errLog := io.Discard
@@ -387,9 +411,33 @@ func cleanPath(p string) string {
 	return np
 }
 
-// serveHealth answers the probe that discovery sends.
-func serveHealth(w http.ResponseWriter, r *http.Request) {
-	writeText(w, http.StatusOK, "ok")
+// serveHealth answers the probe that discovery sends: "ok:<id>", or
+// "migrating" while SetMigrating is on.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	text := "ok:" + s.healthID
+	if s.migrating {
+		text = "migrating"
+	}
+	s.mu.Unlock()
+	writeText(w, http.StatusOK, text)
+}
+
+// serveVersion answers the version set with WithVersion or SetVersion.
+func (s *Server) serveVersion(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	v := s.version
+	s.mu.Unlock()
+	writeText(w, http.StatusOK, v)
+}
+
+// newUUID returns a random version 4 UUID in its text form.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // serveNoRoute answers every request that no pattern matches: 405 when the

@@ -29,6 +29,111 @@ func TestHealth(t *testing.T) {
 	}
 }
 
+// TestHealthStates checks the two texts of the health route and the id
+// that follows "ok:".
+func TestHealthStates(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if !uuidRE.MatchString(srv.HealthID()) {
+		t.Errorf("HealthID() = %q, want a version 4 UUID", srv.HealthID())
+	}
+	if other := usertest.Start(t); other.HealthID() == srv.HealthID() {
+		t.Errorf("two servers share the health id %q", srv.HealthID())
+	}
+	check := func(want string) {
+		t.Helper()
+		res := send(t, srv, http.MethodGet, "/.well-known/health", "", nil)
+		if res.status != http.StatusOK || string(res.body) != want || !strings.HasPrefix(res.header.Get("Content-Type"), "text/plain") {
+			t.Errorf("GET /.well-known/health = %d %q (%s), want 200 %q as text/plain", res.status, res.body, res.header.Get("Content-Type"), want)
+		}
+	}
+	check("ok:" + srv.HealthID())
+	srv.SetMigrating(true)
+	check("migrating")
+	// The operations keep working while migrating.
+	if res := send(t, srv, http.MethodGet, "/user", "", nil); res.status != http.StatusOK {
+		t.Errorf("GET /user while migrating = %d, want 200", res.status)
+	}
+	srv.SetMigrating(false)
+	check("ok:" + srv.HealthID())
+
+	migrating := usertest.Start(t, usertest.WithMigrating())
+	if res := send(t, migrating, http.MethodGet, "/.well-known/health", "", nil); string(res.body) != "migrating" {
+		t.Errorf("WithMigrating: health %q, want migrating", res.body)
+	}
+}
+
+// TestVersionRoute checks GET /.well-known/version and its knobs.
+func TestVersionRoute(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	get := func() string {
+		t.Helper()
+		res := send(t, srv, http.MethodGet, "/.well-known/version", "", nil)
+		if res.status != http.StatusOK {
+			t.Fatalf("GET /.well-known/version = %d %q", res.status, res.body)
+		}
+		return string(res.body)
+	}
+	if got := get(); got != usertest.DefaultVersion {
+		t.Errorf("version %q, want DefaultVersion %q", got, usertest.DefaultVersion)
+	}
+	for _, v := range []string{"12.6.29-staging", "debug", `"12.4.1"`} {
+		if err := srv.SetVersion(v); err != nil {
+			t.Fatal(err)
+		}
+		if got := get(); got != v {
+			t.Errorf("after SetVersion(%q): %q", v, got)
+		}
+	}
+	if err := srv.SetVersion(""); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("SetVersion(\"\") = %v, want an error naming the empty version", err)
+	}
+	staged := usertest.Start(t, usertest.WithVersion("12.6.29-staging"))
+	if res := send(t, staged, http.MethodGet, "/.well-known/version", "", nil); string(res.body) != "12.6.29-staging" {
+		t.Errorf("WithVersion: %q", res.body)
+	}
+}
+
+// TestWithoutCheckInStream checks that the check-in route answers 404 to
+// the upgrade, and is still named in Requests, while /user/stream works.
+func TestWithoutCheckInStream(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t, usertest.WithoutCheckInStream())
+	ctx := testCtx(t)
+	_, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/user/last_checked_in/stream", nil)
+	if err == nil || res == nil || res.StatusCode != http.StatusNotFound {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		t.Fatalf("dial of the check-in stream: status %d, error %v; want 404", status, err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].OperationID != "streamUserLastCheckedIn" {
+		t.Errorf("Requests = %+v, want one streamUserLastCheckedIn", reqs)
+	}
+	ws := dial(t, srv, "/user/stream")
+	read(t, ws)
+	_ = ws.Close(websocket.StatusNormalClosure, "")
+}
+
+// TestFailNextAnyStatus checks that FailNext answers 401 and Pieces OS's
+// own 593 on any HTTP operation, as its auth middleware may.
+func TestFailNextAnyStatus(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	for _, status := range []int{http.StatusUnauthorized, 593} {
+		if err := srv.FailNext("userSnapshot", 1, status, "refused"); err != nil {
+			t.Fatal(err)
+		}
+		if res := send(t, srv, http.MethodGet, "/user", "", nil); res.status != status || string(res.body) != "refused" {
+			t.Errorf("FailNext(%d): GET /user = %d %q", status, res.status, res.body)
+		}
+	}
+}
+
 func TestRestartOnSameAddr(t *testing.T) {
 	t.Parallel()
 	first, err := usertest.NewServer()
@@ -66,6 +171,8 @@ func TestOptionErrors(t *testing.T) {
 		{"zero check-in interval", usertest.WithCheckInInterval(0), "positive"},
 		{"negative latency", usertest.WithLatency(-time.Second), "negative"},
 		{"nil log", usertest.WithLog(nil), "nil"},
+		{"empty version", usertest.WithVersion(" "), "empty"},
+		{"version with a newline", usertest.WithVersion("12.0.0\nX: y"), "control character"},
 		{"nil option", nil, "nil Option"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

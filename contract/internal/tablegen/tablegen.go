@@ -126,10 +126,13 @@ type OverlayResponse struct {
 	Source    string `json:"source"`
 }
 
-// OverlayNullable marks Schema.Property nullable.
+// OverlayNullable marks Schema.Property nullable. Required, when given,
+// replaces the reference's required flag: a member that is always sent but
+// may be null is required and nullable.
 type OverlayNullable struct {
 	Schema   string `json:"schema"`
 	Property string `json:"property"`
+	Required *bool  `json:"required,omitempty"`
 	Source   string `json:"source"`
 }
 
@@ -411,6 +414,10 @@ func apply(t *table, ov *Overlay) error {
 			return fmt.Errorf("%s: listed twice", where)
 		}
 		p.Nullable = true
+		if n.Required != nil {
+			req := *n.Required
+			p.Required = &req
+		}
 		s.Properties[n.Property] = p
 	}
 	return nil
