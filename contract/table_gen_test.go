@@ -73,7 +73,7 @@ func TestOverlayAddsFacts(t *testing.T) {
 		}}`), &ref); err != nil {
 		t.Fatal(err)
 	}
-	no := false
+	no, yes := false, true
 	ov := tablegen.Overlay{
 		Operations: []tablegen.OverlayOperation{{Source: "s", Operation: tablegen.Operation{
 			OperationID: "userNew", Method: "GET", Path: "/user/new", Security: []string{"application"},
@@ -82,7 +82,7 @@ func TestOverlayAddsFacts(t *testing.T) {
 		Properties: []tablegen.OverlayProperty{{Schema: "P", Name: "timezone", Property: tablegen.Property{Type: "string", Required: &no}, Source: "s"}},
 		EnumValues: []tablegen.OverlayEnumValues{{Schema: "E", Values: []string{"B"}, Source: "s"}},
 		Responses:  []tablegen.OverlayResponse{{Operations: []string{"*"}, Status: "593", MediaType: "text/plain", Schema: "string", Source: "s"}},
-		Nullable:   []tablegen.OverlayNullable{{Schema: "P", Property: "total", Source: "s"}},
+		Nullable:   []tablegen.OverlayNullable{{Schema: "P", Property: "total", Required: &yes, Source: "s"}},
 	}
 	data, err := tablegen.Build(&ref, &ov)
 	if err != nil {
@@ -103,8 +103,8 @@ func TestOverlayAddsFacts(t *testing.T) {
 	if p, ok := c.Schemas["P"].Properties["timezone"]; !ok || p.Type != "string" || p.Required {
 		t.Errorf("P.timezone = %+v, %t; want an optional string", p, ok)
 	}
-	if !c.Schemas["P"].Properties["total"].Nullable {
-		t.Error("P.total is not nullable")
+	if total := c.Schemas["P"].Properties["total"]; !total.Nullable || !total.Required {
+		t.Errorf("P.total = %+v, want required and nullable", total)
 	}
 	if got := c.Schemas["E"].Enum; !slices.Equal(got, []string{"UNKNOWN", "A", "B"}) {
 		t.Errorf("E = %q, want UNKNOWN A B", got)
