@@ -17,8 +17,8 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 }
 
 // TestTodoNamesWhatIsMissing checks the checklist of make regen on a small
-// tree: an operation with nothing hand-written gets all four items, one
-// with everything gets none.
+// tree: an operation with nothing hand-written gets every item, one with
+// everything gets none.
 func TestTodoNamesWhatIsMissing(t *testing.T) {
 	root := t.TempDir()
 	write := func(path, src string) {
@@ -36,6 +36,9 @@ func TestTodoNamesWhatIsMissing(t *testing.T) {
 	write("user/usertest/api.go", "package usertest\n\nfunc (a *api) UserSnapshot() {}\n")
 	write("cmd/pieces-user/app.go", "package main\n\nvar routes = []string{\"GET /user\"}\n")
 	write("contract/conformance_test.go", "package contract\n\nvar ops = []string{\"userSnapshot\"}\n")
+	write("user/doc.go", "// Package user.\n//\n// # Operations\n//\n//\tMethod  Operation ID  Route\n//\tSnapshot  userSnapshot  GET /user\n//\n// # Other\n//\n//\tNew  userNew  GET /user/new\npackage user\n")
+	write("user/fake_roundtrip_test.go", "package user_test\n\nfunc f() { c.Snapshot(ctx) }\n")
+	write("user/security_test.go", "package user_test\n\nfunc g() { _ = c.Snapshot }\n")
 	m := &model{ops: []operation{
 		{id: "userNew", method: "GET", path: "/user/new"},
 		{id: "userSnapshot", method: "GET", path: "/user"},
@@ -51,6 +54,9 @@ func TestTodoNamesWhatIsMissing(t *testing.T) {
 		"the method UserNew of gen.StrictServerInterface",
 		`route "GET /user/new"`,
 		"conformance scenario in contract/conformance_test.go for each documented status of userNew",
+		"a row (Method, operationId, route) in the table of operations of user/doc.go",
+		"in TestAgainstFake (user/fake_roundtrip_test.go)",
+		"in TestCredentialPerOperation (user/security_test.go)",
 		"regen: 1 of 2 operations",
 	} {
 		if !strings.Contains(got, want) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -24,7 +26,9 @@ import (
 //   - a CLI command: a string in cmd/pieces-user names the route the way the
 //     route field of a command does ("POST /user/clear");
 //   - a conformance scenario: contract/conformance_test.go names the
-//     operationId in a string.
+//     operationId in a string;
+//   - a row in the table of operations of user/doc.go, and a call of its
+//     method in the tests of package user that walk every operation.
 //
 // The tests of each package check the same facts precisely; this list is
 // the short version a maintainer reads after `make regen`.
@@ -95,6 +99,22 @@ func printTodo(w io.Writer, root string, m *model) error {
 		return err
 	}
 
+	docMethods, err := readDocTable(filepath.Join(root, "user", "doc.go"))
+	if err != nil {
+		return err
+	}
+	walks := []walk{
+		{file: "user/fake_roundtrip_test.go", test: "TestAgainstFake", httpOnly: true},
+		{file: "user/security_test.go", test: "TestCredentialPerOperation"},
+	}
+	for i := range walks {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(walks[i].file)))
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		walks[i].src = string(data)
+	}
+
 	missing := 0
 	for _, o := range m.ops {
 		var todo []string
@@ -111,6 +131,18 @@ func printTodo(w io.Writer, root string, m *model) error {
 		if !f.hasCommand(o) {
 			todo = append(todo, fmt.Sprintf("a command in cmd/pieces-user/app.go with route %q, and a row in the README's command table", o.route()))
 		}
+		methods := docMethods[o.id]
+		if len(methods) == 0 {
+			todo = append(todo, "a row (Method, operationId, route) in the table of operations of user/doc.go")
+		}
+		for _, w := range walks {
+			if w.httpOnly && o.stream {
+				continue
+			}
+			if !slices.ContainsFunc(methods, func(m string) bool { return w.calls(m) }) {
+				todo = append(todo, fmt.Sprintf("a call of the method in %s (%s), which walks every operation", w.test, w.file))
+			}
+		}
 		if !f.scenStr[o.id] {
 			todo = append(todo, "a conformance scenario in contract/conformance_test.go for each documented status of "+o.id)
 		}
@@ -124,7 +156,7 @@ func printTodo(w io.Writer, root string, m *model) error {
 		}
 	}
 	if missing == 0 {
-		fmt.Fprintf(w, "regen: every one of the %d operations of %s has a wrapper, a fake handler, a CLI command and a conformance scenario.\n", len(m.ops), specPath)
+		fmt.Fprintf(w, "regen: every one of the %d operations of %s has a wrapper with its row in user/doc.go and its calls in the walking tests, a fake handler, a CLI command and a conformance scenario.\n", len(m.ops), specPath)
 		return nil
 	}
 	fmt.Fprintf(w, "regen: %d of %d operations need the hand-written code above; then run `make quick` (or `make test`).\n", missing, len(m.ops))
@@ -185,4 +217,48 @@ func scan(dir string, tests bool, fn func(*ast.File)) error {
 		fn(file)
 	}
 	return nil
+}
+
+// walk is a test of package user that calls every operation; a new
+// operation needs a call there.
+type walk struct {
+	file, test string
+	httpOnly   bool // the test leaves the WebSocket routes out
+	src        string
+}
+
+// calls reports whether the test's source names the method (".Name(" or
+// ".Name," for a method value).
+func (w walk) calls(method string) bool {
+	return regexp.MustCompile(`\.` + regexp.QuoteMeta(method) + `\b`).MatchString(w.src)
+}
+
+// readDocTable reads the table of operations of user/doc.go: the rows
+// "Method  operationId  route" of its "# Operations" section, as the
+// methods of each operationId. A missing file gives an empty table.
+func readDocTable(path string) (map[string][]string, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return map[string][]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string][]string{}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "// # ") {
+			in = line == "// # Operations"
+			continue
+		}
+		if !in || !strings.HasPrefix(line, "//\t") {
+			continue
+		}
+		fields := strings.Fields(strings.TrimPrefix(line, "//\t"))
+		if len(fields) < 3 || fields[0] == "Method" {
+			continue
+		}
+		rows[fields[1]] = append(rows[fields[1]], fields[0])
+	}
+	return rows, nil
 }
