@@ -281,7 +281,7 @@ func (c *Client) finish(st *call, r answer, err error, want string) error {
 	case err != nil && st.resp == nil:
 		// The request could not be built or sent.
 		return c.opError(op, err)
-	case err != nil && st.readErr != nil:
+	case st.readErr != nil:
 		return c.opError(op, st.readErr)
 	case st.resp.StatusCode/100 != 2:
 		// gen fails only when a JSON error body does not decode; the
