@@ -156,7 +156,7 @@ func TestDocTableOperationIDs(t *testing.T) {
 		"Update":              func(ctx context.Context, c *Client) error { _, err := c.Update(ctx, nil); return err },
 		"UpdateVanity":        func(ctx context.Context, c *Client) error { _, err := c.UpdateVanity(ctx, "babbage"); return err },
 		"UpdateVanityProfile": func(ctx context.Context, c *Client) error {
-			_, err := c.UpdateVanityProfile(ctx, &UserProfile{Vanityname: "babbage"})
+			_, err := c.UpdateVanityProfile(ctx, &Profile{UserProfile: UserProfile{Vanityname: "babbage"}})
 			return err
 		},
 		"WatchCheckIns": func(ctx context.Context, c *Client) error { return firstDisconnect(ctx, c.WatchCheckIns) },

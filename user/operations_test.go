@@ -60,10 +60,10 @@ func TestOperations(t *testing.T) {
 	}{
 		{
 			name:  "Snapshot",
-			reply: apiOK(t, user.ReturnedUserProfile{User: profile}),
+			reply: apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)}),
 			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Snapshot(ctx) },
 			want:  &profile,
-			reqs:  []apiReq{{Method: "GET", URI: "/user", Header: appHeaders("application/json")}},
+			reqs:  []apiReq{{Method: "GET", URI: "/user", Header: appHeaders("application/json, text/plain")}},
 		},
 		{
 			name:  "Refresh",
@@ -80,7 +80,7 @@ func TestOperations(t *testing.T) {
 			reqs: []apiReq{{
 				Method: "POST", URI: "/user/select",
 				Header: map[string][]string{
-					"Accept":        {"application/json"},
+					"Accept":        {"application/json, text/plain"},
 					"Authorization": {"Bearer " + apiToken},
 					"Content-Type":  {"application/json"},
 					"User-Agent":    {apiUserAgent},
@@ -96,7 +96,7 @@ func TestOperations(t *testing.T) {
 			reqs: []apiReq{{
 				Method: "POST", URI: "/user/select",
 				Header: map[string][]string{
-					"Accept":        {"application/json"},
+					"Accept":        {"application/json, text/plain"},
 					"Authorization": {"Bearer " + apiToken},
 					"User-Agent":    {apiUserAgent},
 				},
@@ -105,11 +105,13 @@ func TestOperations(t *testing.T) {
 		{
 			name:  "Update",
 			reply: apiOK(t, profile),
-			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Update(ctx, &profile) },
-			want:  &profile,
+			call: func(ctx context.Context, c *user.Client) (any, error) {
+				return c.Update(ctx, &user.Profile{UserProfile: profile})
+			},
+			want: &profile,
 			reqs: []apiReq{{
 				Method: "POST", URI: "/user/update",
-				Header: withJSONBody(appHeaders("application/json")),
+				Header: withJSONBody(appHeaders("application/json, text/plain")),
 				Body:   apiDecoded(t, profile),
 			}},
 		},
@@ -227,16 +229,16 @@ func TestOperations(t *testing.T) {
 		},
 		{
 			name:  "Providers",
-			reply: apiOK(t, user.ReturnedUserProfile{User: profile}),
+			reply: apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)}),
 			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Providers(ctx) },
-			want:  &user.ReturnedUserProfile{User: profile},
+			want:  &user.ReturnedUserProfile{User: apiPtr(profile)},
 			reqs:  []apiReq{{Method: "GET", URI: "/user/providers", Header: appHeaders("application/json, text/plain")}},
 		},
 		{
 			name:  "Clear",
 			reply: noContent,
 			call:  func(ctx context.Context, c *user.Client) (any, error) { return nil, c.Clear(ctx) },
-			reqs:  []apiReq{{Method: "POST", URI: "/user/clear", Header: appHeaders("")}},
+			reqs:  []apiReq{{Method: "POST", URI: "/user/clear", Header: appHeaders("text/plain")}},
 		},
 	}
 	for _, tt := range tests {
@@ -246,6 +248,9 @@ func TestOperations(t *testing.T) {
 			got, err := tt.call(t.Context(), c)
 			if err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if p, ok := got.(*user.Profile); ok {
+				got = &p.UserProfile // the raw JSON is checked by the forward-compatibility tests
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s result (-want +got):\n%s", tt.name, diff)
@@ -266,17 +271,17 @@ func TestUpdateVanity(t *testing.T) {
 	updated.Vanityname = "lovelace"
 
 	c, fake := apiStart(t, apiOK(t, updated))
-	fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: profile})
+	fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)})
 
 	got, err := c.UpdateVanity(t.Context(), "lovelace")
 	if err != nil {
 		t.Fatalf("UpdateVanity: %v", err)
 	}
-	if diff := cmp.Diff(&updated, got); diff != "" {
+	if diff := cmp.Diff(&updated, &got.UserProfile); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	want := []apiReq{
-		{Method: "GET", URI: "/user", Header: appHeaders("application/json")},
+		{Method: "GET", URI: "/user", Header: appHeaders("application/json, text/plain")},
 		{
 			Method: "POST", URI: "/user/update/vanity",
 			Header: withJSONBody(appHeaders("application/json, text/plain")),
@@ -296,11 +301,11 @@ func TestUpdateVanityProfile(t *testing.T) {
 	updated.Vanityname = "lovelace"
 	c, fake := apiStart(t, apiOK(t, updated))
 
-	got, err := c.UpdateVanityProfile(t.Context(), &updated)
+	got, err := c.UpdateVanityProfile(t.Context(), &user.Profile{UserProfile: updated})
 	if err != nil {
 		t.Fatalf("UpdateVanityProfile: %v", err)
 	}
-	if diff := cmp.Diff(&updated, got); diff != "" {
+	if diff := cmp.Diff(&updated, &got.UserProfile); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	want := []apiReq{{
@@ -312,7 +317,7 @@ func TestUpdateVanityProfile(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 
-	for _, p := range []*user.UserProfile{nil, {ID: "u1"}} {
+	for _, p := range []*user.Profile{nil, {UserProfile: user.UserProfile{ID: "u1"}}} {
 		if _, err := c.UpdateVanityProfile(t.Context(), p); !errors.Is(err, user.ErrInvalidInput) {
 			t.Errorf("UpdateVanityProfile(%v) = %v, want ErrInvalidInput", p, err)
 		}
@@ -365,7 +370,7 @@ func TestSnapshotSignedOut(t *testing.T) {
 // route.
 func TestBasePathPrefix(t *testing.T) {
 	t.Parallel()
-	f := &apiFake{t: t, byPath: map[string]apiReply{}, fallback: apiOK(t, user.ReturnedUserProfile{User: apiProfile()})}
+	f := &apiFake{t: t, byPath: map[string]apiReply{}, fallback: apiOK(t, user.ReturnedUserProfile{User: apiPtr(apiProfile())})}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	c := apiClient(t, srv, user.WithBaseURL(srv.URL+"/pieces/"))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -254,7 +255,7 @@ func (w VersionWindow) String() string { return ">=" + w.Min.String() + " <" + w
 //
 // GET /.well-known/health
 func (c *Client) Health(ctx context.Context) (Health, error) {
-	ans, err := c.getWellKnown(ctx, epHealth)
+	body, err := c.getWellKnown(ctx, epHealth)
 	if err != nil {
 		if e, ok := errors.AsType[*Error](err); ok {
 			if h := ParseHealth(e.Body); h.State == HealthMigrating {
@@ -263,7 +264,7 @@ func (c *Client) Health(ctx context.Context) (Health, error) {
 		}
 		return Health{}, err
 	}
-	return ParseHealth(string(ans.body)), nil
+	return ParseHealth(string(body)), nil
 }
 
 // Version asks Pieces OS for its version. A text that is not a version is
@@ -273,11 +274,11 @@ func (c *Client) Health(ctx context.Context) (Health, error) {
 //
 // GET /.well-known/version
 func (c *Client) Version(ctx context.Context) (Version, error) {
-	ans, err := c.getWellKnown(ctx, epVersion)
+	body, err := c.getWellKnown(ctx, epVersion)
 	if err != nil {
 		return Version{}, err
 	}
-	v, err := ParseVersion(string(ans.body))
+	v, err := ParseVersion(string(body))
 	if err != nil {
 		return Version{}, c.opError(epVersion.op, fmt.Errorf("%w: %v", ErrMalformedResponse, err))
 	}
@@ -285,17 +286,37 @@ func (c *Client) Version(ctx context.Context) (Version, error) {
 }
 
 // getWellKnown sends GET ep.path through the client's HTTP client, with
-// its limits, retries and errors but without credentials.
-func (c *Client) getWellKnown(ctx context.Context, ep endpoint) (answer, error) {
-	if c == nil {
-		return c.do(ctx, ep, nil, nil) // reports a Client not made by New
+// its limits, retries and errors but without credentials, and returns the
+// body of a 2xx answer.
+func (c *Client) getWellKnown(ctx context.Context, ep endpoint) ([]byte, error) {
+	st, callCtx, err := c.start(ctx, ep)
+	if err != nil {
+		return nil, err
 	}
-	anon := *c
-	anon.appID, anon.token = "", ""
-	// The request is bound to ctx by do; Background only builds it.
-	req, err := http.NewRequestWithContext(context.Background(), ep.method, c.server()+strings.TrimPrefix(ep.path, "/"), nil)
-	return anon.do(ctx, ep, req, err)
+	req, err := http.NewRequestWithContext(callCtx, ep.method, c.baseStr+ep.path, nil)
+	if err != nil {
+		return nil, c.opError(ep.op, err)
+	}
+	req.Header.Set("Accept", ep.accept)
+	// An empty value keeps net/http from sending its own User-Agent.
+	req.Header.Set("User-Agent", c.userAgent)
+	resp, err := doer{c}.Do(req)
+	var body []byte
+	if err == nil {
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if err := c.finish(st, bodyAnswer(body), err, ""); err != nil {
+		return nil, err
+	}
+	return body, nil
 }
+
+// bodyAnswer is a body read without gen, in the form finish takes.
+type bodyAnswer []byte
+
+// GetBody returns the body.
+func (b bodyAnswer) GetBody() []byte { return b }
 
 // unquoteText trims space and, when text is a JSON string, decodes it.
 func unquoteText(text string) string {

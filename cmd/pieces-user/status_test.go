@@ -111,7 +111,7 @@ func TestStatusStates(t *testing.T) {
 		{"debug and signed out", []string{"--version", "debug", "--signed-out"}, exitOK,
 			[]string{"version: debug (debug; within", "user: nobody signed in"}, nil},
 		{"update required everywhere", []string{"--fail", "all=593"}, exitFailed,
-			[]string{"health: ready", "user: unknown (pieces os: userSnapshot: Pieces OS update required (593)"},
+			[]string{"health: ready", "user: unknown (user: userSnapshot: Pieces OS update required (593)"},
 			[]string{"Pieces OS update required (593)"}},
 	}
 	for _, tt := range tests {
@@ -123,7 +123,7 @@ func TestStatusStates(t *testing.T) {
 			// status prints its report before the line that explains
 			// the exit status.
 			if len(tt.stderrIn) > 0 {
-				if !strings.HasPrefix(r.stderr, progName+": status: ") && !strings.HasPrefix(r.stderr, progName+": pieces os: ") || strings.Count(r.stderr, "\n") != 1 {
+				if !strings.HasPrefix(r.stderr, progName+": status: ") && !strings.HasPrefix(r.stderr, progName+": user: ") || strings.Count(r.stderr, "\n") != 1 {
 					t.Errorf("stderr is not one line of %s:\n%s", progName, r.stderr)
 				}
 				for _, w := range tt.stderrIn {
