@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -75,6 +76,10 @@ func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 			case user.EventConnected:
 				fmt.Fprintf(s.stderr, "connected to %s\n", s.base)
 			case user.EventDisconnected:
+				if errors.Is(ev.Err, user.ErrStreamUnsupported) {
+					// Retrying cannot help this Pieces OS: say so and stop.
+					return fmt.Errorf("%s: stopped: %w", name, ev.Err)
+				}
 				fmt.Fprintf(s.stderr, "disconnected: %s\n", oneLine(errText(ev.Err)))
 			case user.EventRetrying:
 				fmt.Fprintf(s.stderr, "retrying in %v (attempt %d)\n", ev.RetryIn.Round(time.Millisecond), ev.Attempt)
