@@ -347,7 +347,7 @@ func conformSignedIn(t *testing.T, cov *coverage) {
 	}
 	// The cloud does; the fake plays it with a canned answer of the
 	// documented shape.
-	body, err := json.Marshal(user.ReturnedUserProfile{User: *p})
+	body, err := json.Marshal(user.ReturnedUserProfile{User: &p.UserProfile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +430,7 @@ func conformRefusals(t *testing.T, cov *coverage) {
 	_, err = h.c.UpdateVanity(ctx, "Not A DNS Label")
 	h.done(t, "UpdateVanity to an invalid name", err, ex("userSnapshot", 200), ex("userUpdateVanity", 500))
 
-	pending := *p
+	pending := p.UserProfile
 	pending.Allocation.Status.Cloud = user.AllocationStatusEnumPENDING
 	h.srv.SetProfile(pending)
 	_, err = h.c.UpdateVanity(ctx, "pending-cloud")
@@ -441,7 +441,7 @@ func conformRefusals(t *testing.T, cov *coverage) {
 
 	// UpdateVanity reads the profile first, so a signed-out user never
 	// reaches the POST; a user without a cloud does, and gets 511 too.
-	noCloud := *p
+	noCloud := p.UserProfile
 	noCloud.Allocation = user.AllocationCloud{}
 	h.srv.SetProfile(noCloud)
 	_, err = h.c.UpdateVanity(ctx, "no-cloud")

@@ -1770,7 +1770,7 @@ type ReturnedUserProfile struct {
 	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
 
 	// User The signed-in user.
-	User UserProfile `json:"user,omitempty,omitzero"`
+	User *UserProfile `json:"user,omitempty"`
 }
 
 // Score Usage counters.

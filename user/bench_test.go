@@ -12,7 +12,7 @@ import (
 // BenchmarkSnapshot measures one Snapshot call over loopback HTTP, strict
 // decoding of the complete default profile included.
 func BenchmarkSnapshot(b *testing.B) {
-	body := apiJSON(b, user.ReturnedUserProfile{User: usertest.DefaultProfile()})
+	body := apiJSON(b, user.ReturnedUserProfile{User: apiPtr(usertest.DefaultProfile())})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(body))

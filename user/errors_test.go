@@ -32,7 +32,10 @@ func apiOperations() []apiOperation {
 			_, err := c.Select(ctx, &user.Auth0User{})
 			return err
 		}},
-		{"updateUser", nil, func(ctx context.Context, c *user.Client) error { _, err := c.Update(ctx, &p); return err }},
+		{"updateUser", nil, func(ctx context.Context, c *user.Client) error {
+			_, err := c.Update(ctx, &user.Profile{UserProfile: p})
+			return err
+		}},
 		{"userAccessToken", []int{500}, func(ctx context.Context, c *user.Client) error { _, err := c.AccessToken(ctx); return err }},
 		{"userAssociateEntity", []int{500}, func(ctx context.Context, c *user.Client) error { return c.AssociateEntity(ctx, "u1", "e1") }},
 		{"userBetaStatus", []int{500, 511}, func(ctx context.Context, c *user.Client) error {
@@ -97,7 +100,7 @@ func TestErrorStatuses(t *testing.T) {
 					reply.status = status
 				}
 				c, fake := apiStart(t, reply)
-				fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: apiProfile()})
+				fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: apiPtr(apiProfile())})
 				if op.op == "userSnapshot" {
 					delete(fake.byPath, "/user")
 				}
@@ -219,7 +222,7 @@ func TestTransportErrors(t *testing.T) {
 		c, fake := apiStart(t, apiOK(t, apiProfile()))
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		_, err := c.Update(ctx, &user.UserProfile{})
+		_, err := c.Update(ctx, &user.Profile{})
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("error = %v, want context.Canceled", err)
 		}

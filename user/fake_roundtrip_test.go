@@ -46,7 +46,7 @@ func TestAgainstFake(t *testing.T) {
 	want := usertest.DefaultProfile()
 	got, err := c.Snapshot(ctx)
 	must(err)
-	if diff := cmp.Diff(&want, got); diff != "" {
+	if diff := cmp.Diff(&want, &got.UserProfile); diff != "" {
 		t.Fatalf("Snapshot (-want +got):\n%s", diff)
 	}
 	_, err = c.Refresh(ctx)
@@ -78,7 +78,7 @@ func TestAgainstFake(t *testing.T) {
 	must(c.AssociateEntity(ctx, want.ID, "team/α?#%"))
 	p, err := c.Snapshot(ctx)
 	must(err)
-	if !containsEntity(p, "team/α?#%") {
+	if !containsEntity(&p.UserProfile, "team/α?#%") {
 		t.Errorf("entity with reserved characters not associated: %+v", p.Entities.Iterable)
 	}
 	must(c.DisassociateEntity(ctx, want.ID, "team/α?#%"))
@@ -164,7 +164,7 @@ func TestFakeRetriesAndFailures(t *testing.T) {
 	if err := srv.FailNext("updateUser", 1, http.StatusServiceUnavailable, "busy"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Update(ctx, apiPtr(usertest.DefaultProfile())); user.StatusCode(err) != 503 {
+	if _, err := c.Update(ctx, &user.Profile{UserProfile: usertest.DefaultProfile()}); user.StatusCode(err) != 503 {
 		t.Errorf("Update = %v, want the 503 without a retry", err)
 	}
 	if err := srv.FailNext("userBetaStatus", 1, 511, "sign in first"); err != nil {

@@ -71,7 +71,7 @@ func decodeOps() []decodeOp {
 		{"updateUser", "POST", "/user/update", "application/json",
 			func(ctx context.Context, c *user.Client) (any, error) {
 				p := usertest.DefaultProfile()
-				return result(c.Update(ctx, &p))
+				return result(c.Update(ctx, &user.Profile{UserProfile: p}))
 			}, wireJSON},
 		{"userUpdateVanity", "POST", "/user/update/vanity", "application/json",
 			func(ctx context.Context, c *user.Client) (any, error) { return result(c.UpdateVanity(ctx, "augusta")) }, wireJSON},
@@ -315,7 +315,7 @@ func decodeSeeds(t testing.TB) []decodeSeed {
 	full := enc(profile)
 	ref := user.ReferencedUser{ID: profile.ID}
 	seeds := []decodeSeed{
-		{"userSnapshot", 200, "application/json", enc(user.ReturnedUserProfile{User: profile}), 0, "ok"},
+		{"userSnapshot", 200, "application/json", enc(user.ReturnedUserProfile{User: apiPtr(profile)}), 0, "ok"},
 		{"userSnapshot", 200, "application/json", `{}`, 0, "signed out"},
 		{"userSnapshot", 200, "application/json", `{"user":null}`, 0, "signed out"},
 		{"refreshUser", 200, "application/json; charset=utf-8", full, 0, "ok"},
@@ -343,7 +343,7 @@ func decodeSeeds(t testing.TB) []decodeSeed {
 		{"userHasFeatureAccess", 422, "text/plain", "context does not fit", 0, "status"},
 		{"userManageSubscriptions", 200, "application/json", enc(user.UserManageSubscriptionsOutput{User: ref}), 0, "ok"},
 		{"userPaddleRefresh", 200, "application/json", enc(user.RefreshedPaddleUser{User: profile}), 0, "ok"},
-		{"userProviders", 200, "application/json", enc(user.ReturnedUserProfile{User: profile}), 0, "ok"},
+		{"userProviders", 200, "application/json", enc(user.ReturnedUserProfile{User: apiPtr(profile)}), 0, "ok"},
 		{"userProviders", 501, "text/plain", "only the cloud serves this route", 0, "status"},
 		{"clearUser", 204, "", "", 0, "ok"},
 		{"clearUser", 500, "text/plain", "got Bearer " + fuzzToken + " and " + fuzzAppID, 0, "status"},
@@ -379,7 +379,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 	for _, s := range decodeSeeds(f) {
 		f.Add(opIndex(f, ops, s.op), s.status, s.ctype, []byte(s.body), s.limit)
 	}
-	profile, err := json.Marshal(user.ReturnedUserProfile{User: usertest.DefaultProfile()})
+	profile, err := json.Marshal(user.ReturnedUserProfile{User: apiPtr(usertest.DefaultProfile())})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -417,7 +417,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 func TestDecodeSeeds(t *testing.T) {
 	t.Parallel()
 	ops := decodeOps()
-	profile, err := json.Marshal(user.ReturnedUserProfile{User: usertest.DefaultProfile()})
+	profile, err := json.Marshal(user.ReturnedUserProfile{User: apiPtr(usertest.DefaultProfile())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -263,7 +263,7 @@ func TestUnconstructedClient(t *testing.T) {
 		checkOpError(t, err, "userSnapshot", user.ErrInvalidInput, "not created with New")
 		err = c.AssociateEntity(t.Context(), "", "e")
 		checkOpError(t, err, "userAssociateEntity", user.ErrInvalidInput, "user ID is empty")
-		_, err = c.Update(t.Context(), &user.UserProfile{ID: name})
+		_, err = c.Update(t.Context(), &user.Profile{UserProfile: user.UserProfile{ID: name}})
 		checkOpError(t, err, "updateUser", user.ErrInvalidInput, "not created with New")
 	}
 }

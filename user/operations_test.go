@@ -60,7 +60,7 @@ func TestOperations(t *testing.T) {
 	}{
 		{
 			name:  "Snapshot",
-			reply: apiOK(t, user.ReturnedUserProfile{User: profile}),
+			reply: apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)}),
 			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Snapshot(ctx) },
 			want:  &profile,
 			reqs:  []apiReq{{Method: "GET", URI: "/user", Header: appHeaders("application/json")}},
@@ -105,8 +105,10 @@ func TestOperations(t *testing.T) {
 		{
 			name:  "Update",
 			reply: apiOK(t, profile),
-			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Update(ctx, &profile) },
-			want:  &profile,
+			call: func(ctx context.Context, c *user.Client) (any, error) {
+				return c.Update(ctx, &user.Profile{UserProfile: profile})
+			},
+			want: &profile,
 			reqs: []apiReq{{
 				Method: "POST", URI: "/user/update",
 				Header: withJSONBody(appHeaders("application/json")),
@@ -227,9 +229,9 @@ func TestOperations(t *testing.T) {
 		},
 		{
 			name:  "Providers",
-			reply: apiOK(t, user.ReturnedUserProfile{User: profile}),
+			reply: apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)}),
 			call:  func(ctx context.Context, c *user.Client) (any, error) { return c.Providers(ctx) },
-			want:  &user.ReturnedUserProfile{User: profile},
+			want:  &user.ReturnedUserProfile{User: apiPtr(profile)},
 			reqs:  []apiReq{{Method: "GET", URI: "/user/providers", Header: appHeaders("application/json, text/plain")}},
 		},
 		{
@@ -246,6 +248,9 @@ func TestOperations(t *testing.T) {
 			got, err := tt.call(t.Context(), c)
 			if err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if p, ok := got.(*user.Profile); ok {
+				got = &p.UserProfile // the raw JSON is checked by the forward-compatibility tests
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s result (-want +got):\n%s", tt.name, diff)
@@ -266,13 +271,13 @@ func TestUpdateVanity(t *testing.T) {
 	updated.Vanityname = "lovelace"
 
 	c, fake := apiStart(t, apiOK(t, updated))
-	fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: profile})
+	fake.byPath["/user"] = apiOK(t, user.ReturnedUserProfile{User: apiPtr(profile)})
 
 	got, err := c.UpdateVanity(t.Context(), "lovelace")
 	if err != nil {
 		t.Fatalf("UpdateVanity: %v", err)
 	}
-	if diff := cmp.Diff(&updated, got); diff != "" {
+	if diff := cmp.Diff(&updated, &got.UserProfile); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	want := []apiReq{
@@ -296,11 +301,11 @@ func TestUpdateVanityProfile(t *testing.T) {
 	updated.Vanityname = "lovelace"
 	c, fake := apiStart(t, apiOK(t, updated))
 
-	got, err := c.UpdateVanityProfile(t.Context(), &updated)
+	got, err := c.UpdateVanityProfile(t.Context(), &user.Profile{UserProfile: updated})
 	if err != nil {
 		t.Fatalf("UpdateVanityProfile: %v", err)
 	}
-	if diff := cmp.Diff(&updated, got); diff != "" {
+	if diff := cmp.Diff(&updated, &got.UserProfile); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	want := []apiReq{{
@@ -312,7 +317,7 @@ func TestUpdateVanityProfile(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 
-	for _, p := range []*user.UserProfile{nil, {ID: "u1"}} {
+	for _, p := range []*user.Profile{nil, {UserProfile: user.UserProfile{ID: "u1"}}} {
 		if _, err := c.UpdateVanityProfile(t.Context(), p); !errors.Is(err, user.ErrInvalidInput) {
 			t.Errorf("UpdateVanityProfile(%v) = %v, want ErrInvalidInput", p, err)
 		}
@@ -365,7 +370,7 @@ func TestSnapshotSignedOut(t *testing.T) {
 // route.
 func TestBasePathPrefix(t *testing.T) {
 	t.Parallel()
-	f := &apiFake{t: t, byPath: map[string]apiReply{}, fallback: apiOK(t, user.ReturnedUserProfile{User: apiProfile()})}
+	f := &apiFake{t: t, byPath: map[string]apiReply{}, fallback: apiOK(t, user.ReturnedUserProfile{User: apiPtr(apiProfile())})}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	c := apiClient(t, srv, user.WithBaseURL(srv.URL+"/pieces/"))

@@ -11,50 +11,42 @@ import (
 // is signed in, Snapshot returns ErrSignedOut.
 //
 // GET /user
-func (c *Client) Snapshot(ctx context.Context) (*UserProfile, error) {
+func (c *Client) Snapshot(ctx context.Context) (*Profile, error) {
 	ep := endpoint{op: "userSnapshot", accept: acceptJSON}
 	req, err := gen.NewUserSnapshotRequest(c.server())
 	ans, err := c.do(ctx, ep, req, err)
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodeJSON[snapshotAnswer](c, ep.op, ans)
+	out, err := decodeJSON[ReturnedUserProfile](c, ep.op, ans)
 	if err != nil {
 		return nil, err
 	}
 	if out.User == nil {
 		return nil, ErrSignedOut
 	}
-	return out.User, nil
-}
-
-// snapshotAnswer is ReturnedUserProfile with a User that stays nil when the
-// member is absent or null, which is how Pieces OS says that nobody is
-// signed in.
-type snapshotAnswer struct {
-	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
-	User   *UserProfile        `json:"user,omitempty"`
+	return &Profile{UserProfile: *out.User, src: ans.body, member: "user"}, nil
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
 // provider and returns the fresh profile.
 //
 // GET /user/refresh
-func (c *Client) Refresh(ctx context.Context) (*UserProfile, error) {
+func (c *Client) Refresh(ctx context.Context) (*Profile, error) {
 	ep := endpoint{op: "refreshUser", accept: acceptJSONText}
 	req, err := gen.NewRefreshUserRequest(c.server())
 	ans, err := c.do(ctx, ep, req, err)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserProfile](c, ep.op, ans)
+	return decodeProfile(c, ep.op, ans)
 }
 
 // Update stores p as the signed-in user's profile and returns the profile
 // Pieces OS kept. A nil p sends no body.
 //
 // POST /user/update
-func (c *Client) Update(ctx context.Context, p *UserProfile) (*UserProfile, error) {
+func (c *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
 	ep := endpoint{op: "updateUser", accept: acceptJSON}
 	body, ct, err := jsonBody(p)
 	if err != nil {
@@ -65,7 +57,7 @@ func (c *Client) Update(ctx context.Context, p *UserProfile) (*UserProfile, erro
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserProfile](c, ep.op, ans)
+	return decodeProfile(c, ep.op, ans)
 }
 
 // UpdateVanity sets the vanity name of the signed-in user, the first label
@@ -84,7 +76,7 @@ func (c *Client) Update(ctx context.Context, p *UserProfile) (*UserProfile, erro
 // be overwritten, with UpdateVanityProfile.
 //
 // GET /user, then POST /user/update/vanity
-func (c *Client) UpdateVanity(ctx context.Context, name string) (*UserProfile, error) {
+func (c *Client) UpdateVanity(ctx context.Context, name string) (*Profile, error) {
 	if name == "" {
 		return nil, c.opError("userUpdateVanity", fmt.Errorf("%w: the vanity name is empty", ErrInvalidInput))
 	}
@@ -101,7 +93,7 @@ func (c *Client) UpdateVanity(ctx context.Context, name string) (*UserProfile, e
 // profile. Its errors are those of UpdateVanity.
 //
 // POST /user/update/vanity
-func (c *Client) UpdateVanityProfile(ctx context.Context, p *UserProfile) (*UserProfile, error) {
+func (c *Client) UpdateVanityProfile(ctx context.Context, p *Profile) (*Profile, error) {
 	ep := endpoint{op: "userUpdateVanity", accept: acceptJSONText}
 	if p == nil || p.Vanityname == "" {
 		return nil, c.opError(ep.op, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
@@ -115,7 +107,7 @@ func (c *Client) UpdateVanityProfile(ctx context.Context, p *UserProfile) (*User
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserProfile](c, ep.op, ans)
+	return decodeProfile(c, ep.op, ans)
 }
 
 // Providers returns the signed-in user with the sign-in providers linked to
@@ -132,4 +124,14 @@ func (c *Client) Providers(ctx context.Context) (*ReturnedUserProfile, error) {
 		return nil, err
 	}
 	return decodeJSON[ReturnedUserProfile](c, ep.op, ans)
+}
+
+// decodeProfile decodes a profile answer, keeping its body as the
+// profile's JSON.
+func decodeProfile(c *Client, op string, ans answer) (*Profile, error) {
+	u, err := decodeJSON[UserProfile](c, op, ans)
+	if err != nil {
+		return nil, err
+	}
+	return &Profile{UserProfile: *u, src: ans.body}, nil
 }

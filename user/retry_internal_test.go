@@ -157,7 +157,7 @@ func TestRetryBackoff(t *testing.T) {
 				start := time.Now()
 				var err error
 				if tt.post {
-					_, err = c.Update(ctx, &UserProfile{ID: "u1"})
+					_, err = c.Update(ctx, &Profile{UserProfile: UserProfile{ID: "u1"}})
 				} else {
 					_, err = c.Refresh(ctx)
 				}

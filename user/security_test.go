@@ -220,7 +220,7 @@ func TestCredentialPerOperation(t *testing.T) {
 	// Each call reaches the fake; whether it succeeds does not matter here.
 	_, _ = c.Snapshot(ctx)
 	_, _ = c.Refresh(ctx)
-	_, _ = c.Update(ctx, &p)
+	_, _ = c.Update(ctx, &user.Profile{UserProfile: p})
 	_, _ = c.UpdateVanity(ctx, "augusta")
 	_, _ = c.AccessToken(ctx)
 	_ = c.AssociateEntity(ctx, p.ID, "e1")

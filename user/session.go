@@ -12,7 +12,7 @@ import (
 // X-Application-ID. A nil u sends no body.
 //
 // POST /user/select
-func (c *Client) Select(ctx context.Context, u *Auth0User) (*UserProfile, error) {
+func (c *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
 	ep := endpoint{op: "selectUser", accept: acceptJSON, bearer: true}
 	body, ct, err := jsonBody(u)
 	if err != nil {
@@ -23,7 +23,7 @@ func (c *Client) Select(ctx context.Context, u *Auth0User) (*UserProfile, error)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserProfile](c, ep.op, ans)
+	return decodeProfile(c, ep.op, ans)
 }
 
 // Clear signs the current user out of Pieces OS. Followers of WatchProfile

@@ -163,6 +163,9 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (answer, bool
 	case err != nil:
 		return answer{}, !errors.Is(err, ErrResponseTooLarge), err
 	}
+	if r := rawResponseFrom(ctx); r != nil {
+		*r = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+	}
 	return answer{status: resp.StatusCode, header: resp.Header, body: body}, false, nil
 }
 

@@ -35,7 +35,7 @@ func setupSnapshot(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, p) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -45,7 +45,7 @@ func setupRefresh(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, p) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -81,13 +81,13 @@ func setupSelect(fs *flag.FlagSet) action {
 				body.Username = *username
 			}
 		}
-		p, err := call(s, func(c *user.Client, ctx context.Context) (*user.UserProfile, error) {
+		p, err := call(s, func(c *user.Client, ctx context.Context) (*user.Profile, error) {
 			return c.Select(ctx, body)
 		})
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, p) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -99,7 +99,7 @@ func setupUpdate(fs *flag.FlagSet) action {
 	file := fileFlag(fs, "whole profile to send (flags override it)")
 	return func(s *session, _ []string) error {
 		set := flagsSet(fs)
-		apply := func(p *user.UserProfile) {
+		apply := func(p *user.Profile) {
 			if set["name"] {
 				p.Name = *name
 			}
@@ -116,10 +116,10 @@ func setupUpdate(fs *flag.FlagSet) action {
 		if len(set) == 0 {
 			return usagef("update: nothing to change; give --name, --email, --username, --picture or --file")
 		}
-		var doc *user.UserProfile
+		var doc *user.Profile
 		if set["file"] {
-			doc = new(user.UserProfile)
-			if err := s.readDocument("update", *file, "UserProfile", doc); err != nil {
+			doc = new(user.Profile)
+			if err := s.readDocument("update", *file, "UserProfile", &doc.UserProfile); err != nil {
 				return err
 			}
 		}
@@ -143,7 +143,7 @@ func setupUpdate(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, p) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -153,13 +153,13 @@ func setupVanity(fs *flag.FlagSet) action {
 		if strings.TrimSpace(name) == "" {
 			return usagef("vanity: the name is empty")
 		}
-		p, err := call(s, func(c *user.Client, ctx context.Context) (*user.UserProfile, error) {
+		p, err := call(s, func(c *user.Client, ctx context.Context) (*user.Profile, error) {
 			return c.UpdateVanity(ctx, name)
 		})
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, p) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -425,12 +425,12 @@ func setupProviders(fs *flag.FlagSet) action {
 			return err
 		}
 		return s.emit(out, func(w io.Writer) {
-			if out.User.ID == "" {
+			if out.User == nil || out.User.ID == "" {
 				fmt.Fprintln(w, "no user is signed in")
 				return
 			}
-			writeProfile(w, &out.User)
-			writeProviders(w, &out.User)
+			writeProfile(w, out.User)
+			writeProviders(w, out.User)
 		})
 	}
 }

@@ -46,7 +46,8 @@ func (a *api) UserSnapshot(ctx context.Context, _ gen.UserSnapshotRequestObject)
 	if s.user == nil {
 		return gen.UserSnapshot200JSONResponse{}, nil
 	}
-	return gen.UserSnapshot200JSONResponse{User: clone(*s.user)}, nil
+	u := clone(*s.user)
+	return gen.UserSnapshot200JSONResponse{User: &u}, nil
 }
 
 // RefreshUser serves GET /user/refresh.

@@ -25,7 +25,8 @@ func TestSnapshot(t *testing.T) {
 	if res.StatusCode() != http.StatusOK || !isJSON(res.ContentType()) || res.JSON200 == nil {
 		t.Fatalf("signed in: got %d %q %s", res.StatusCode(), res.ContentType(), res.Body)
 	}
-	if diff := cmp.Diff(usertest.DefaultProfile(), res.JSON200.User); diff != "" {
+	want := usertest.DefaultProfile()
+	if diff := cmp.Diff(&want, res.JSON200.User); diff != "" {
 		t.Errorf("profile (-want +got):\n%s", diff)
 	}
 

@@ -19,7 +19,7 @@ import (
 // call benchmarks of package user use a fixed handler because of it.
 func BenchmarkFakeSnapshot(b *testing.B) {
 	want := usertest.DefaultProfile()
-	fixed, err := json.Marshal(gen.ReturnedUserProfile{User: want})
+	fixed, err := json.Marshal(gen.ReturnedUserProfile{User: &want})
 	if err != nil {
 		b.Fatal(err)
 	}
