@@ -116,8 +116,10 @@ func (k EventKind) String() string {
 type Event struct {
 	// Kind says what happened.
 	Kind EventKind
-	// Profile is the signed-in user, for EventProfile.
-	Profile *UserProfile
+	// Profile is the signed-in user, for EventProfile. Its Raw method
+	// returns the message as Pieces OS sent it, and Update given it (once
+	// changed) sends back the members this version does not know.
+	Profile *Profile
 	// CheckIn is the check-in state, for EventCheckIn.
 	CheckIn *UserLastCheckedInStreamOutput
 	// Err is the cause of an EventDisconnected or an EventMalformed. A
@@ -627,7 +629,8 @@ func backoffDelay(n int, lo, hi time.Duration, randN func(int64) int64) time.Dur
 //     number, a bare string, an array, text that is not JSON) is how Pieces
 //     OS says that no user is signed in: an EventSignedOut;
 //   - a JSON object that decodes to a UserProfile is an EventProfile,
-//     whichever members it has (an absent id is the empty string);
+//     whichever members it has (an absent id is the empty string), and its
+//     Profile keeps the message (Profile.Raw);
 //   - anything else starting with '{' (invalid JSON, a member of the wrong
 //     type) is an EventMalformed.
 func classifyProfileMessage(data []byte) Event {
@@ -641,7 +644,7 @@ func classifyProfileMessage(data []byte) Event {
 	// json.Unmarshal checks the whole text before it decodes anything, so
 	// invalid JSON always fails with a *json.SyntaxError; checking it with
 	// json.Valid first would read every message twice.
-	var p UserProfile
+	var p Profile
 	if err := json.Unmarshal(trimmed, &p); err != nil {
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
 			return malformed(opStreamUser, data, "message is not valid JSON")

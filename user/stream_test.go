@@ -137,8 +137,11 @@ func TestStreamClassifyProfileMessage(t *testing.T) {
 			}
 			switch tt.kind {
 			case EventProfile:
-				if diff := cmp.Diff(tt.want, ev.Profile); diff != "" {
+				if diff := cmp.Diff(tt.want, &ev.Profile.UserProfile); diff != "" {
 					t.Errorf("profile (-want +got):\n%s", diff)
+				}
+				if raw := ev.Profile.Raw(); string(raw) != strings.TrimSpace(tt.in) {
+					t.Errorf("Raw() = %s, want the message %s", raw, tt.in)
 				}
 				if ev.Err != nil || ev.Raw != nil {
 					t.Errorf("profile event carries Err %v, Raw %q", ev.Err, ev.Raw)
@@ -241,7 +244,7 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 			if err := json.Unmarshal(data, &want); err != nil {
 				t.Fatalf("%q gave a profile, but json.Unmarshal fails: %v", data, err)
 			}
-			if diff := cmp.Diff(&want, ev.Profile); diff != "" {
+			if diff := cmp.Diff(&want, &ev.Profile.UserProfile); diff != "" {
 				t.Fatalf("profile of %q differs from json.Unmarshal (-want +got):\n%s", data, diff)
 			}
 		case EventSignedOut:
@@ -339,7 +342,7 @@ func TestWatchProfileHandshake(t *testing.T) {
 	expectKind(t, s, EventConnected)
 	ev := expectKind(t, s, EventProfile)
 	want := &UserProfile{ID: "u1", Name: "Ada", Email: "Ada@example.com"}
-	if diff := cmp.Diff(want, ev.Profile); diff != "" {
+	if diff := cmp.Diff(want, &ev.Profile.UserProfile); diff != "" {
 		t.Errorf("profile (-want +got):\n%s", diff)
 	}
 	reqs := f.Requests()
@@ -950,7 +953,7 @@ func TestStreamPushConflation(t *testing.T) {
 	t.Parallel()
 	s := &Stream{notify: make(chan struct{}, 1)}
 	s.push(Event{Kind: EventConnected})
-	s.push(Event{Kind: EventProfile, Profile: &UserProfile{ID: "1"}})
+	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "1"}}})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("a")})
 	s.push(Event{Kind: EventSignedOut})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("b")})
@@ -958,7 +961,7 @@ func TestStreamPushConflation(t *testing.T) {
 	for range MaxPendingStateEvents {
 		s.push(Event{Kind: EventRetrying})
 	}
-	s.push(Event{Kind: EventProfile, Profile: &UserProfile{ID: "2"}})
+	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "2"}}})
 	var got []string
 	for _, p := range s.queue {
 		got = append(got, p.ev.Kind.String())
@@ -1004,7 +1007,7 @@ func BenchmarkStreamDelivery(b *testing.B) {
 	s := &Stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
 	s.wg.Go(func() { s.deliver(ctx) })
 	defer s.Close()
-	p := &UserProfile{ID: "u1"}
+	p := &Profile{UserProfile: UserProfile{ID: "u1"}}
 	b.ReportAllocs()
 	for b.Loop() {
 		s.push(Event{Kind: EventProfile, Profile: p})

@@ -97,10 +97,10 @@ type session struct {
 	timeout time.Duration // per call; 0 means none
 	json    bool
 
-	transport   *http.Transport // of the client, closed when the run ends
-	recorder    *rawRecorder    // keeps the last JSON answer, for --json
-	base        string          // the address the client talks to, once known
-	discoverErr error           // why discovery found nothing, when it was tried
+	transport   *http.Transport  // of the client, closed when the run ends
+	answer      user.RawResponse // the last answer of Pieces OS, for --json
+	base        string           // the address the client talks to, once known
+	discoverErr error            // why discovery found nothing, when it was tried
 }
 
 // run is the program: it parses args, runs the command they name and
@@ -369,9 +369,8 @@ func (s *session) client() (*user.Client, error) {
 	if s.transport == nil {
 		s.transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	s.recorder = &rawRecorder{next: s.transport}
 	hc := &http.Client{
-		Transport: s.recorder,
+		Transport: s.transport,
 		// As the default client of package user: a redirect is an answer,
 		// never followed with the credentials attached.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -431,12 +430,14 @@ func (s *session) resolveBase() error {
 }
 
 // callCtx returns the context of one call to Pieces OS, bounded by
-// --timeout.
+// --timeout. The call keeps its answer in s.answer, for --json.
 func (s *session) callCtx() (context.Context, context.CancelFunc) {
+	s.answer = user.RawResponse{}
+	ctx := user.WithRawResponse(s.ctx, &s.answer)
 	if s.timeout <= 0 {
-		return context.WithCancel(s.ctx)
+		return context.WithCancel(ctx)
 	}
-	return context.WithTimeout(s.ctx, s.timeout)
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // close releases the connections of the run.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ func setupSnapshot(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
+		return s.emitMember("user", p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -96,7 +97,15 @@ func setupUpdate(fs *flag.FlagSet) action {
 	email := fs.String("email", "", "new email `ADDRESS`")
 	username := fs.String("username", "", "new user `NAME`")
 	picture := fs.String("picture", "", "new address of the profile picture, a `URL`")
-	file := fileFlag(fs, "whole profile to send (flags override it)")
+	file := fs.String("file", "", strings.Join([]string{
+		"read the whole profile to send from the JSON document in `FILE` ('-' for",
+		"standard input), such as the output of 'snapshot --json'; flags override it.",
+		"Members this version does not know are kept and sent, except one whose name",
+		"is close to that of a known member at the same place, which is refused as a",
+		"typo: the same name in another case or with '_' or '-', or one edit away (a",
+		"letter added, removed, changed, or two neighbours swapped) for names of 3 or",
+		"4 letters, two edits for longer names",
+	}, "\n      "))
 	return func(s *session, _ []string) error {
 		set := flagsSet(fs)
 		apply := func(p *user.Profile) {
@@ -118,8 +127,10 @@ func setupUpdate(fs *flag.FlagSet) action {
 		}
 		var doc *user.Profile
 		if set["file"] {
+			// A *user.Profile keeps the members it does not know and sends
+			// them back: --file takes what snapshot --json printed.
 			doc = new(user.Profile)
-			if err := s.readDocument("update", *file, "UserProfile", &doc.UserProfile); err != nil {
+			if err := s.readKeepingDocument("update", *file, "UserProfile", reflect.TypeFor[user.UserProfile](), doc); err != nil {
 				return err
 			}
 		}

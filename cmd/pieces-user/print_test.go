@@ -88,3 +88,52 @@ func decodeAny(t *testing.T, data []byte) any {
 	}
 	return v
 }
+
+func TestTopMember(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		doc, name, want string // want "" for none
+	}{
+		{`{"user":{"id":"u1"}}`, "user", `{"id":"u1"}`},
+		{` { "schema" : {"v":[1,{"user":2}]} , "user" : [1, "}" ,"\"]"] } `, "user", `[1, "}" ,"\"]"]`},
+		{`{"a":"user","user":"x"}`, "user", `"x"`},
+		{`{"user":1,"user":2}`, "user", `2`},
+		{`{"\u0075ser":true}`, "user", `true`},
+		{`{"users":1,"use":2}`, "user", ""},
+		{`{"user":null}`, "user", `null`},
+		{`{"n":-1.5e3,"user":false}`, "user", `false`},
+		{`{}`, "user", ""},
+		{`[{"user":1}]`, "user", ""},
+		{`"user"`, "user", ""},
+		{`{"x":{"user":1}}`, "user", ""},
+	}
+	for _, tt := range tests {
+		if got := string(topMember([]byte(tt.doc), tt.name)); got != tt.want {
+			t.Errorf("topMember(%s, %q) = %q, want %q", tt.doc, tt.name, got, tt.want)
+		}
+	}
+}
+
+func FuzzTopMember(f *testing.F) {
+	f.Add([]byte(`{"user":{"id":"u1"},"schema":[1,2]}`))
+	f.Add([]byte(` { "a" : "}" , "user" : [ "\"" ] } `))
+	f.Add([]byte(`{"user":1,"user":2}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if !json.Valid(doc) {
+			return
+		}
+		var members map[string]json.RawMessage
+		isObject := json.Unmarshal(doc, &members) == nil && members != nil
+		got := topMember(doc, "user")
+		want, ok := members["user"]
+		if !isObject || !ok {
+			if got != nil {
+				t.Fatalf("topMember(%q) = %q, want none", doc, got)
+			}
+			return
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("topMember(%q) = %q, want %q", doc, got, want)
+		}
+	})
+}

@@ -20,7 +20,7 @@ const defaultRetryMax = 5 * time.Second
 // kind of a data event and its payload.
 type watchLine struct {
 	Event   string                              `json:"event"`
-	Profile *user.UserProfile                   `json:"profile,omitempty"`
+	Profile *user.Profile                       `json:"profile,omitempty"`
 	CheckIn *user.UserLastCheckedInStreamOutput `json:"checkIn,omitempty"`
 }
 

@@ -36,7 +36,7 @@ func TestWatchCountSeesUpdateAndSignOut(t *testing.T) {
 
 	_, line := p.stdout.await(t, 0, "the first profile line", isEvent("profile"))
 	first := decodeLine(t, line)
-	if diff := cmp.Diff(storedProfile(t, srv), *first.Profile); diff != "" {
+	if diff := cmp.Diff(storedProfile(t, srv), first.Profile.UserProfile); diff != "" {
 		t.Errorf("first profile differs from the fake's (-want +got):\n%s", diff)
 	}
 

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pieces-go/pieces-os-client-go/internal/newerfake"
+)
+
+// The tests in this file run the program against newerfake, a Pieces OS
+// newer than the spec: its profile has members and an enum value that this
+// version does not know.
+
+func startNewer(t *testing.T) *newerfake.Server {
+	t.Helper()
+	srv := newerfake.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// jsonOf decodes a JSON text into a generic value for comparison.
+func jsonOf(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, b)
+	}
+	return v
+}
+
+func TestNewerSnapshotJSONPrintsEveryMember(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "snapshot")
+	if diff := cmp.Diff(jsonOf(t, []byte(newerfake.DefaultProfile)), jsonOf(t, []byte(r.stdout))); diff != "" {
+		t.Errorf("snapshot --json differs from the profile the server sent (-sent +printed):\n%s", diff)
+	}
+}
+
+func TestNewerSnapshotPipedIntoUpdateKeepsEverything(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	// pieces-user --json snapshot | pieces-user update --file -
+	snap := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "snapshot")
+	r := mustRun(t, 0, snap.stdout, nil, "--host", srv.URL, "--json", "update", "--file", "-")
+	want := jsonOf(t, []byte(newerfake.DefaultProfile))
+	if srv.Updates() != 1 {
+		t.Fatalf("the server stored %d updates, want 1", srv.Updates())
+	}
+	if diff := cmp.Diff(want, jsonOf(t, srv.Profile())); diff != "" {
+		t.Errorf("the server's profile after the pipeline (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, jsonOf(t, []byte(r.stdout))); diff != "" {
+		t.Errorf("update --json (-want +got):\n%s", diff)
+	}
+
+	// With a flag on top, only the member it names changes.
+	mustRun(t, 0, snap.stdout, nil, "--host", srv.URL, "update", "--file", "-", "--name", "Ada King")
+	want["name"] = "Ada King"
+	if diff := cmp.Diff(want, jsonOf(t, srv.Profile())); diff != "" {
+		t.Errorf("the server's profile after update --file - --name (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewerUpdateNameKeepsEverything(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	mustRun(t, 0, "", nil, "--host", srv.URL, "update", "--name", "Ada King")
+	want := jsonOf(t, []byte(newerfake.DefaultProfile))
+	want["name"] = "Ada King"
+	if diff := cmp.Diff(want, jsonOf(t, srv.Profile())); diff != "" {
+		t.Errorf("the server's profile after update --name (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewerUpdateFileCatchesTypos(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	tests := []struct {
+		doc   string
+		wants []string
+	}{
+		{`{"id":"newer-user-1","nmae":"Ada"}`, []string{`"nmae"`, `"name"`, "typo"}},
+		{`{"id":"newer-user-1","Email":"a@b.c"}`, []string{`"Email"`, `"email"`}},
+		{`{"id":"newer-user-1","vanity_name":"ada"}`, []string{`"vanity_name"`, `"vanityname"`}},
+		{`{"id":"newer-user-1","allocation":{"status":{"clod":"RUNNING"}}}`, []string{`"allocation.status.clod"`, `"allocation.status.cloud"`}},
+	}
+	for _, tt := range tests {
+		r := mustRun(t, 2, tt.doc, nil, "--host", srv.URL, "update", "--file", "-")
+		for _, want := range tt.wants {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%s: stderr %q lacks %s", tt.doc, r.stderr, want)
+			}
+		}
+	}
+	if srv.Updates() != 0 {
+		t.Errorf("a document with a typo was sent: %d updates stored", srv.Updates())
+	}
+
+	// A member unknown to this version and close to no known one is sent.
+	mustRun(t, 0, `{"id":"newer-user-1","name":"Ada","calendarColour":"teal"}`, nil, "--host", srv.URL, "update", "--file", "-")
+	if got := jsonOf(t, srv.Profile()); got["calendarColour"] != "teal" {
+		t.Errorf("the server's profile %v lacks the unknown member sent", got)
+	}
+}
+
+func TestJSONOutputIsValidUTF8(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	srv.SetProfile([]byte("{\"id\":\"u1\",\"aesthetics\":{\"font\":{\"size\":12},\"theme\":{\"dark\":false}},\"name\":\"\xff\xfe garbage\",\"motto\":\"caf\xc3\xa9 \xc3\"}"))
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "snapshot")
+	if !utf8.ValidString(r.stdout) || !json.Valid([]byte(r.stdout)) {
+		t.Fatalf("snapshot --json printed invalid UTF-8 or JSON: %q", r.stdout)
+	}
+	got := jsonOf(t, []byte(r.stdout))
+	if got["name"] != "\ufffd\ufffd garbage" || got["motto"] != "café \ufffd" {
+		t.Errorf("printed %v, want the invalid bytes replaced by U+FFFD", got)
+	}
+	if !strings.Contains(r.stdout, `\ufffd`) {
+		t.Errorf("printed %q, want the replacements written as \\ufffd", r.stdout)
+	}
+}
