@@ -1,10 +1,6 @@
 package user
 
-import (
-	"context"
-
-	"github.com/pieces-go/pieces-os-client-go/gen"
-)
+import "context"
 
 // SetBetaStatus grants or withdraws beta access as s says and returns the
 // state Pieces OS stored. Without a signed-in user the answer is 511
@@ -12,17 +8,19 @@ import (
 //
 // POST /user/beta/status
 func (c *Client) SetBetaStatus(ctx context.Context, s *UserBetaStatus) (*UserBetaStatus, error) {
-	ep := endpoint{op: "userBetaStatus", accept: acceptJSONText}
-	body, ct, err := jsonBody(s)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewUserBetaStatusRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserBetaStatus)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserBetaStatus](c, ep.op, ans)
+	body, ct, err := jsonBody(s)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.UserBetaStatusWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return decoded(c, st, r.JSON200)
 }
 
 // Checkout starts a purchase for the signed-in user. The input has no
@@ -30,17 +28,19 @@ func (c *Client) SetBetaStatus(ctx context.Context, s *UserBetaStatus) (*UserBet
 //
 // POST /user/checkout
 func (c *Client) Checkout(ctx context.Context, in *UserCheckoutInput) (*UserCheckoutOutput, error) {
-	ep := endpoint{op: "userCheckout", accept: acceptJSONText}
-	body, ct, err := jsonBody(in)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewUserCheckoutRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserCheckout)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserCheckoutOutput](c, ep.op, ans)
+	body, ct, err := jsonBody(in)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.UserCheckoutWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return decoded(c, st, r.JSON200)
 }
 
 // ManageSubscriptions opens subscription management for the signed-in
@@ -48,17 +48,19 @@ func (c *Client) Checkout(ctx context.Context, in *UserCheckoutInput) (*UserChec
 //
 // POST /user/manage/subscriptions
 func (c *Client) ManageSubscriptions(ctx context.Context, in *UserManageSubscriptionsInput) (*UserManageSubscriptionsOutput, error) {
-	ep := endpoint{op: "userManageSubscriptions", accept: acceptJSONText}
-	body, ct, err := jsonBody(in)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewUserManageSubscriptionsRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserManageSubscriptions)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[UserManageSubscriptionsOutput](c, ep.op, ans)
+	body, ct, err := jsonBody(in)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.UserManageSubscriptionsWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return decoded(c, st, r.JSON200)
 }
 
 // PaddleRefresh has Pieces OS refresh the user's billing data from the
@@ -66,11 +68,13 @@ func (c *Client) ManageSubscriptions(ctx context.Context, in *UserManageSubscrip
 //
 // GET /user/paddle/refresh
 func (c *Client) PaddleRefresh(ctx context.Context) (*RefreshedPaddleUser, error) {
-	ep := endpoint{op: "userPaddleRefresh", accept: acceptJSONText}
-	req, err := gen.NewUserPaddleRefreshRequest(c.server())
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserPaddleRefresh)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[RefreshedPaddleUser](c, ep.op, ans)
+	r, err := c.gc.UserPaddleRefreshWithResponse(ctx)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return decoded(c, st, r.JSON200)
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
 // DefaultBaseURL is the address of a local Pieces OS when neither
@@ -41,6 +43,7 @@ type Client struct {
 	maxBody       int64
 	allowInsecure bool
 	jitter        func(n int64) int64 // uniform in [0, n); picks retry delays
+	gc            *gen.ClientWithResponses
 }
 
 // Option configures a Client in New.
@@ -85,6 +88,13 @@ func New(opts ...Option) (*Client, error) {
 	if err := c.checkCleartext(); err != nil {
 		return nil, fmt.Errorf("user: %w", err)
 	}
+	// gen resolves routes against the base URL with a trailing slash, so
+	// that a path prefix is kept.
+	gc, err := gen.NewClientWithResponses(c.baseStr+"/", gen.WithHTTPClient(doer{c}), gen.WithRequestEditorFn(c.editRequest))
+	if err != nil {
+		return nil, fmt.Errorf("user: %w", err)
+	}
+	c.gc = gc
 	return c, nil
 }
 
@@ -264,10 +274,14 @@ func isLoopbackHost(h string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// RetryPolicy says how idempotent GET calls are retried after a transport
-// error or a 502, 503 or 504 answer. The delay before retry n (n from 1) is
-// a random duration in [d/2, d], where d = min(BaseDelay*2^(n-1), MaxDelay).
-// Retries stop at once when the context ends.
+// RetryPolicy says how idempotent GET calls are retried: after a transport
+// error, after a 429, 502, 503 or 504 answer, and after any other 5xx
+// answer that carries Retry-After, except 501, 511 and 593, which another
+// attempt cannot change. The delay before retry n (n from 1) is a random
+// duration in [d/2, d], where d = min(BaseDelay*2^(n-1), MaxDelay), or the
+// delay Retry-After asks for when that is longer. An answer whose
+// Retry-After asks for more than MaxDelay is returned at once, without
+// waiting. Retries stop at once when the context ends.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts, at least 1
 	BaseDelay   time.Duration // delay before the first retry

@@ -3,8 +3,6 @@ package user
 import (
 	"context"
 	"fmt"
-
-	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
 // AssociateEntity adds the user userID to the entity (organization or
@@ -14,13 +12,15 @@ import (
 //
 // POST /user/{user}/entities/associate/{entity}
 func (c *Client) AssociateEntity(ctx context.Context, userID, entityID string) error {
-	ep := endpoint{op: "userAssociateEntity", accept: acceptText}
 	if err := checkSegments("user ID", userID, "entity ID", entityID); err != nil {
-		return c.opError(ep.op, err)
+		return c.opError(epUserAssociateEntity.op, err)
 	}
-	req, err := gen.NewUserAssociateEntityRequestWithBody(c.server(), userID, entityID, "", nil)
-	_, err = c.do(ctx, ep, req, err)
-	return err
+	ctx, st, err := c.start(ctx, epUserAssociateEntity)
+	if err != nil {
+		return err
+	}
+	r, err := c.gc.UserAssociateEntityWithBodyWithResponse(ctx, userID, entityID, "", nil)
+	return c.finish(st, r, err, "")
 }
 
 // DisassociateEntity ends the membership of the user userID in the entity
@@ -28,13 +28,15 @@ func (c *Client) AssociateEntity(ctx context.Context, userID, entityID string) e
 //
 // POST /user/{user}/entities/disassociate/{entity}
 func (c *Client) DisassociateEntity(ctx context.Context, userID, entityID string) error {
-	ep := endpoint{op: "userDisassociateEntity", accept: acceptText}
 	if err := checkSegments("user ID", userID, "entity ID", entityID); err != nil {
-		return c.opError(ep.op, err)
+		return c.opError(epUserDisassociateEntity.op, err)
 	}
-	req, err := gen.NewUserDisassociateEntityRequest(c.server(), userID, entityID)
-	_, err = c.do(ctx, ep, req, err)
-	return err
+	ctx, st, err := c.start(ctx, epUserDisassociateEntity)
+	if err != nil {
+		return err
+	}
+	r, err := c.gc.UserDisassociateEntityWithResponse(ctx, userID, entityID)
+	return c.finish(st, r, err, "")
 }
 
 // checkSegments rejects path parameters that cannot be sent as one path

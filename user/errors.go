@@ -7,21 +7,27 @@ import (
 )
 
 // Sentinels for the statuses the User API documents. errors.Is(err, S) holds
-// when err is an *Error whose StatusCode is the status of S.
+// when err is an *Error whose StatusCode is the status of S. ErrNotSignedIn
+// also matches the other ways an operation says that nobody is signed in:
+// the 401 of HasFeatureAccess, and Snapshot's ErrSignedOut.
+//
+// The sentinels are meant for errors.Is; their texts have no "user: "
+// prefix because the *Error or *OpError that carries them has one.
 var (
 	ErrBadRequest     = &statusSentinel{http.StatusBadRequest, "bad request"}
 	ErrUnauthorized   = &statusSentinel{http.StatusUnauthorized, "unauthorized"}
 	ErrNotFound       = &statusSentinel{http.StatusNotFound, "not found"}
-	ErrVanityTaken    = &statusSentinel{http.StatusConflict, "vanity name already taken"}
+	ErrConflict       = &statusSentinel{http.StatusConflict, "conflict"}
 	ErrUnprocessable  = &statusSentinel{http.StatusUnprocessableEntity, "unprocessable input"}
 	ErrInternal       = &statusSentinel{http.StatusInternalServerError, "Pieces OS internal error"}
 	ErrNotImplemented = &statusSentinel{http.StatusNotImplemented, "not implemented by a local Pieces OS"}
 	ErrNotSignedIn    = &statusSentinel{http.StatusNetworkAuthenticationRequired, "not signed in or not connected to the cloud"}
 )
 
-// ErrConflict is ErrVanityTaken under its HTTP name: 409 is used only by
-// UpdateVanity.
-var ErrConflict = ErrVanityTaken
+// ErrVanityTaken is ErrConflict under the name of what it means for
+// UpdateVanity, the one operation that answers 409: the vanity name is
+// taken. It is the same value, so either one matches.
+var ErrVanityTaken = ErrConflict
 
 // Errors for answers that cannot be used. They are wrapped with the
 // operation and the detail, so test them with errors.Is.
@@ -29,23 +35,27 @@ var (
 	// ErrResponseTooLarge: the body exceeded the limit set by
 	// WithMaxResponseBytes.
 	ErrResponseTooLarge = errors.New("response body exceeds the size limit")
-	// ErrMalformedResponse: the body is not what the operation documents
-	// (invalid or truncated JSON, wrong media type, missing required member).
+	// ErrMalformedResponse: the body is not what the operation documents:
+	// not JSON (or truncated), the wrong media type, or an empty body where
+	// one is documented. Members this version does not know, enum values it
+	// does not list and absent members are not errors: absent members are
+	// left at their zero value.
 	ErrMalformedResponse = errors.New("malformed response")
 	// ErrInvalidInput: an argument was rejected before any request was sent.
 	ErrInvalidInput = errors.New("invalid input")
 )
 
-// ErrSignedOut is returned by Snapshot (and so by UpdateVanity, which reads
-// the profile first) when Pieces OS answers but no user is signed in. It is
-// not an *Error: the call itself succeeded. errors.Is(ErrSignedOut,
-// ErrNotSignedIn) holds, so one test of ErrNotSignedIn catches a signed-out
-// Pieces OS whether it said so with a 511 or with an empty snapshot.
+// ErrSignedOut is the cause of the *OpError that Snapshot (and so
+// UpdateVanity, which reads the profile first) returns when Pieces OS
+// answers that no user is signed in: a snapshot without a user. It is not an
+// *Error: the answer itself was a 200. errors.Is(err, ErrNotSignedIn) holds
+// for it too, so one test of ErrNotSignedIn catches a signed-out Pieces OS
+// whether it said so with a status or with an empty snapshot.
 var ErrSignedOut error = signedOut{}
 
 type signedOut struct{}
 
-func (signedOut) Error() string { return "pieces os: no user is signed in" }
+func (signedOut) Error() string { return "no user is signed in" }
 
 // Is makes a signed-out snapshot match ErrNotSignedIn.
 func (signedOut) Is(target error) bool { return target == ErrNotSignedIn }
@@ -65,7 +75,7 @@ var sentinels = map[int]*statusSentinel{
 	ErrBadRequest.code:     ErrBadRequest,
 	ErrUnauthorized.code:   ErrUnauthorized,
 	ErrNotFound.code:       ErrNotFound,
-	ErrVanityTaken.code:    ErrVanityTaken,
+	ErrConflict.code:       ErrConflict,
 	ErrUnprocessable.code:  ErrUnprocessable,
 	ErrInternal.code:       ErrInternal,
 	ErrNotImplemented.code: ErrNotImplemented,
@@ -99,7 +109,13 @@ func (e *Error) Error() string {
 	if s, ok := sentinels[e.StatusCode]; ok {
 		meaning = s.text
 	}
-	msg := fmt.Sprintf("pieces os: %s: %s (%d)", e.Op, meaning, e.StatusCode)
+	switch {
+	case e.StatusCode == http.StatusConflict && e.Op == OpUserUpdateVanity:
+		meaning = "vanity name already taken"
+	case e.StatusCode == http.StatusUnauthorized && e.Op == OpUserHasFeatureAccess:
+		meaning = "not signed in"
+	}
+	msg := fmt.Sprintf("user: %s: %s (%d)", e.Op, meaning, e.StatusCode)
 	switch {
 	case e.BadRequest != nil:
 		msg += ": " + e.BadRequest.Code + ": " + e.BadRequest.Message
@@ -111,10 +127,16 @@ func (e *Error) Error() string {
 	return msg
 }
 
-// Is reports whether target is the sentinel of e's status.
+// Is reports whether target is the sentinel of e's status, or
+// ErrNotSignedIn for an answer that says nobody is signed in (the 401 of
+// HasFeatureAccess).
 func (e *Error) Is(target error) bool {
 	s, ok := target.(*statusSentinel)
-	return ok && s.code == e.StatusCode
+	if !ok {
+		return false
+	}
+	return s.code == e.StatusCode ||
+		(s == ErrNotSignedIn && e.StatusCode == http.StatusUnauthorized && e.Op == OpUserHasFeatureAccess)
 }
 
 // StatusCode returns the HTTP status of err when it is or wraps an *Error,
@@ -128,19 +150,20 @@ func StatusCode(err error) int {
 
 // OpError is a failure that did not come from an error answer of Pieces OS:
 // an argument was invalid (ErrInvalidInput), the request could not be sent,
-// or the answer could not be read or decoded (ErrMalformedResponse,
-// ErrResponseTooLarge). Err keeps the cause, so errors.Is(err, context.DeadlineExceeded)
+// the answer could not be read or decoded (ErrMalformedResponse,
+// ErrResponseTooLarge), or it said that nobody is signed in (ErrSignedOut). Err keeps the cause, so errors.Is(err, context.DeadlineExceeded)
 // and errors.Is(err, ErrMalformedResponse) work through it.
 type OpError struct {
 	Op  string // operationId
 	Err error
 }
 
+// Error says which operation failed and why.
 func (e *OpError) Error() string {
 	if e.Err == nil {
-		return "pieces os: " + e.Op + ": failed"
+		return "user: " + e.Op + ": failed"
 	}
-	return "pieces os: " + e.Op + ": " + e.Err.Error()
+	return "user: " + e.Op + ": " + e.Err.Error()
 }
 
 // Unwrap returns the cause.

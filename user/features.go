@@ -3,8 +3,6 @@ package user
 import (
 	"context"
 	"fmt"
-
-	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
 // HasFeatureAccess tells whether the signed-in user may use feature: the
@@ -16,22 +14,38 @@ import (
 //
 // A missing or invalid input is answered with 400 and a context that does
 // not fit the feature with 422; the *Error then holds the decoded body in
-// BadRequest or Unprocessable.
+// BadRequest or Unprocessable. Without a signed-in user the answer is 401,
+// whose *Error matches both ErrUnauthorized and ErrNotSignedIn.
 //
 // POST /user/has_feature_access
 func (c *Client) HasFeatureAccess(ctx context.Context, feature HasFeatureAccessEnum, fc *HasFeatureAccessContext) (*HasFeatureAccessOutput, error) {
-	ep := endpoint{op: "userHasFeatureAccess", accept: acceptJSONText, jsonErrors: true}
 	if feature == "" {
-		return nil, c.opError(ep.op, fmt.Errorf("%w: the feature is empty", ErrInvalidInput))
+		return nil, c.opError(OpUserHasFeatureAccess, fmt.Errorf("%w: the feature is empty", ErrInvalidInput))
+	}
+	ctx, st, err := c.start(ctx, epUserHasFeatureAccess)
+	if err != nil {
+		return nil, err
 	}
 	in := HasFeatureAccessInput{Feature: feature}
 	if fc != nil {
 		in.Context = *fc
 	}
-	req, err := gen.NewUserHasFeatureAccessRequest(c.server(), in)
-	ans, err := c.do(ctx, ep, req, err)
-	if err != nil {
+	r, err := c.gc.UserHasFeatureAccessWithResponse(ctx, in)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		// The JSON error bodies, as gen decoded them, with their texts
+		// redacted: a credential written with JSON escapes is only
+		// readable once decoded.
+		if e, ok := err.(*Error); ok && r != nil && checkMediaType(st.resp.Header, mediaJSON) == nil {
+			if v := r.JSON400; v != nil {
+				v.Code, v.Message = c.redact(v.Code), c.redact(v.Message)
+				e.BadRequest = v
+			}
+			if v := r.JSON422; v != nil {
+				v.Message, v.Feature, v.ExpectedContextType = c.redact(v.Message), c.redact(v.Feature), c.redact(v.ExpectedContextType)
+				e.Unprocessable = v
+			}
+		}
 		return nil, err
 	}
-	return decodeJSON[HasFeatureAccessOutput](c, ep.op, ans)
+	return decoded(c, st, r.JSON200)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Profile is a user profile as Pieces OS sent it, or as a caller built it.
@@ -54,7 +55,16 @@ func (p *Profile) raw() (json.RawMessage, error) {
 	if err := json.Unmarshal(p.src, &members); err != nil {
 		return nil, err
 	}
-	raw := members[p.member]
+	raw, ok := members[p.member]
+	if !ok {
+		// encoding/json takes a member whose name differs only in case.
+		for name, v := range members {
+			if strings.EqualFold(name, p.member) {
+				raw = v
+				break
+			}
+		}
+	}
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}

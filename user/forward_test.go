@@ -91,3 +91,94 @@ func TestUpdateVanityKeepsWhatANewerPiecesOSSent(t *testing.T) {
 		t.Errorf("the server's profile after UpdateVanity (-want +got):\n%s", diff)
 	}
 }
+
+// TestWithRawResponse checks what a call fills in: the answer of a
+// success, of an error status, and of a body the call could not decode;
+// and that a call that got no answer leaves it alone.
+func TestWithRawResponse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		reply  apiReply
+		status int
+	}{
+		{"ok", apiReply{status: 200, ctype: "application/json", body: `{"id":"u1","future":[1,2]}`}, 200},
+		{"error status", apiReply{status: 404, ctype: "text/plain", body: "no such thing"}, 404},
+		{"not JSON", apiReply{status: 200, ctype: "application/json", body: `{"id":`}, 200},
+		{"wrong media type", apiReply{status: 200, ctype: "text/html", body: `<p>hi</p>`}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := apiStart(t, tt.reply)
+			var raw user.RawResponse
+			_, _ = c.Refresh(user.WithRawResponse(t.Context(), &raw))
+			if raw.StatusCode != tt.status || string(raw.Body) != tt.reply.body || raw.Header.Get("Content-Type") != tt.reply.ctype {
+				t.Errorf("raw = %d %q %q, want %d %q %q", raw.StatusCode, raw.Header.Get("Content-Type"), raw.Body, tt.status, tt.reply.ctype, tt.reply.body)
+			}
+		})
+	}
+	t.Run("no answer", func(t *testing.T) {
+		t.Parallel()
+		c, err := user.New(user.WithBaseURL("http://127.0.0.1:1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := user.RawResponse{StatusCode: -1}
+		_, err = c.Snapshot(user.WithRawResponse(t.Context(), &raw))
+		if err == nil || raw.StatusCode != -1 || raw.Body != nil {
+			t.Errorf("Snapshot = %v, raw = %+v; want an error and raw untouched", err, raw)
+		}
+	})
+}
+
+// TestProfileJSON checks Profile's own encoding: a profile built by the
+// caller encodes as its UserProfile, one decoded keeps what it was decoded
+// from, and the merge drops a member the caller cleared while keeping the
+// unknown ones.
+func TestProfileJSON(t *testing.T) {
+	t.Parallel()
+	built := user.Profile{UserProfile: user.UserProfile{ID: "u1", Name: "Ada"}}
+	b, err := json.Marshal(built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := json.Marshal(built.UserProfile)
+	if string(b) != string(plain) || built.Raw() != nil {
+		t.Errorf("built profile encodes as %s (raw %s), want %s and no raw", b, built.Raw(), plain)
+	}
+
+	const times = `"created":{"value":"2024-01-02T03:04:05Z"},"updated":{"value":"2024-01-02T03:04:05Z"}`
+	in := `{"id":"u1","name":"Ada","email":"a@example.com","future":{"x":1},` +
+		`"aesthetics":{"font":{"size":12,"ligatures":true},"theme":{"dark":true}},` +
+		`"apiKeys":["k1","k2"],"providers":{"iterable":[{"type":"github","user_id":"g1","extra":true,` + times + `}]}}`
+	var p user.Profile
+	if err := json.Unmarshal([]byte(in), &p); err != nil {
+		t.Fatal(err)
+	}
+	if string(p.Raw()) != in {
+		t.Errorf("Raw = %s, want the input", p.Raw())
+	}
+	p.Email = ""                          // cleared: dropped
+	p.Aesthetics.Font.Size = 14           // changed inside a merged object
+	p.APIKeys = []string{"k3"}            // an array of another length replaces the one read
+	p.Providers.Iterable[0].UserID = "g2" // an array of the same length is merged element-wise
+	out, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":"u1","name":"Ada","future":{"x":1},` +
+		`"aesthetics":{"font":{"size":14,"ligatures":true},"theme":{"dark":true}},` +
+		`"apiKeys":["k3"],"providers":{"iterable":[{"type":"github","user_id":"g2","extra":true,` + times + `}]}}`
+	if diff := cmp.Diff(jsonValue(t, []byte(want)), jsonValue(t, out)); diff != "" {
+		t.Errorf("merged profile (-want +got):\n%s", diff)
+	}
+
+	var null user.Profile
+	if err := json.Unmarshal([]byte("null"), &null); err != nil || null.Raw() != nil {
+		t.Errorf("null: %v, raw %s", err, null.Raw())
+	}
+	if err := json.Unmarshal([]byte(`{"id":1}`), &null); err == nil {
+		t.Errorf("a profile whose id is a number decoded")
+	}
+}

@@ -254,9 +254,9 @@ func checkDecodeResult(t *testing.T, dc decodeCase, v any, err error) {
 	case err == nil && dc.op.media != "" && v == nil:
 		t.Fatalf("%s: no value and no error", dc.op.id)
 	case err == nil:
-	case dc.op.id == "userSnapshot" && err == user.ErrSignedOut:
 	case !isOp || opErr.Op != dc.op.id:
 		t.Fatalf("%s answered %d: error %v (%T), want an *OpError of the operation", dc.op.id, dc.status, err, err)
+	case dc.op.id == "userSnapshot" && errors.Is(err, user.ErrSignedOut):
 	case errors.Is(err, user.ErrResponseTooLarge):
 		if int64(len(dc.body)) <= limit {
 			t.Fatalf("%s: ErrResponseTooLarge for %d bytes under a limit of %d", dc.op.id, len(dc.body), limit)

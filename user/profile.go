@@ -1,31 +1,35 @@
 package user
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-
-	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
 // Snapshot returns the signed-in user. When Pieces OS answers that nobody
-// is signed in, Snapshot returns ErrSignedOut.
+// is signed in (a snapshot whose user is absent or null), Snapshot returns
+// an *OpError wrapping ErrSignedOut, which also matches ErrNotSignedIn.
 //
 // GET /user
 func (c *Client) Snapshot(ctx context.Context) (*Profile, error) {
-	ep := endpoint{op: "userSnapshot", accept: acceptJSON}
-	req, err := gen.NewUserSnapshotRequest(c.server())
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserSnapshot)
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodeJSON[ReturnedUserProfile](c, ep.op, ans)
+	r, err := c.gc.UserSnapshotWithResponse(ctx)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	out, err := decoded(c, st, r.JSON200)
 	if err != nil {
 		return nil, err
 	}
 	if out.User == nil {
-		return nil, ErrSignedOut
+		return nil, c.opError(st.ep.op, ErrSignedOut)
 	}
-	return &Profile{UserProfile: *out.User, src: ans.body, member: "user"}, nil
+	// The profile's JSON is picked out of the body only when it is needed.
+	return &Profile{UserProfile: *out.User, src: r.Body, member: "user"}, nil
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
@@ -33,43 +37,49 @@ func (c *Client) Snapshot(ctx context.Context) (*Profile, error) {
 //
 // GET /user/refresh
 func (c *Client) Refresh(ctx context.Context) (*Profile, error) {
-	ep := endpoint{op: "refreshUser", accept: acceptJSONText}
-	req, err := gen.NewRefreshUserRequest(c.server())
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epRefreshUser)
 	if err != nil {
 		return nil, err
 	}
-	return decodeProfile(c, ep.op, ans)
+	r, err := c.gc.RefreshUserWithResponse(ctx)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return c.profile(st, r.JSON200, r.Body)
 }
 
 // Update stores p as the signed-in user's profile and returns the profile
-// Pieces OS kept. A nil p sends no body.
+// Pieces OS kept. A p read from Pieces OS (by Snapshot, say) is sent with
+// the members this version does not know, as Profile.MarshalJSON says. A
+// nil p sends no body.
 //
 // POST /user/update
 func (c *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
-	ep := endpoint{op: "updateUser", accept: acceptJSON}
-	body, ct, err := jsonBody(p)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewUpdateUserRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUpdateUser)
 	if err != nil {
 		return nil, err
 	}
-	return decodeProfile(c, ep.op, ans)
+	body, ct, err := jsonBody(p)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.UpdateUserWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return c.profile(st, r.JSON200, r.Body)
 }
 
 // UpdateVanity sets the vanity name of the signed-in user, the first label
 // of the address of their personal cloud, and returns the updated profile.
 // It reads the current profile with Snapshot (so a failure there carries
 // the operation "userSnapshot", and ErrSignedOut means nobody is signed in),
-// then sends it with the new name.
+// then sends it, with every member Pieces OS sent, and the new name.
 //
-// A name that is already taken fails with an *Error matching
-// ErrVanityTaken (409); ErrNotFound (404) means the personal cloud is not
-// fully connected yet, and ErrNotSignedIn (511) that the user is not signed
-// in or not connected to the cloud.
+// A name that is already taken fails with an *Error matching ErrConflict
+// (409), also called ErrVanityTaken; ErrNotFound (404) means the personal
+// cloud is not fully connected yet, and ErrNotSignedIn (511) that the user
+// is not signed in or not connected to the cloud.
 //
 // A caller that already holds the current profile can save the first
 // round trip, and the window in which another change to the profile could
@@ -78,7 +88,7 @@ func (c *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
 // GET /user, then POST /user/update/vanity
 func (c *Client) UpdateVanity(ctx context.Context, name string) (*Profile, error) {
 	if name == "" {
-		return nil, c.opError("userUpdateVanity", fmt.Errorf("%w: the vanity name is empty", ErrInvalidInput))
+		return nil, c.opError(OpUserUpdateVanity, fmt.Errorf("%w: the vanity name is empty", ErrInvalidInput))
 	}
 	p, err := c.Snapshot(ctx)
 	if err != nil {
@@ -94,44 +104,60 @@ func (c *Client) UpdateVanity(ctx context.Context, name string) (*Profile, error
 //
 // POST /user/update/vanity
 func (c *Client) UpdateVanityProfile(ctx context.Context, p *Profile) (*Profile, error) {
-	ep := endpoint{op: "userUpdateVanity", accept: acceptJSONText}
 	if p == nil || p.Vanityname == "" {
-		return nil, c.opError(ep.op, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
+		return nil, c.opError(OpUserUpdateVanity, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
 	}
-	body, ct, err := jsonBody(p)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewUserUpdateVanityRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserUpdateVanity)
 	if err != nil {
 		return nil, err
 	}
-	return decodeProfile(c, ep.op, ans)
+	body, ct, err := jsonBody(p)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.UserUpdateVanityWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return c.profile(st, r.JSON200, r.Body)
 }
 
 // Providers returns the signed-in user with the sign-in providers linked to
 // the account. A local Pieces OS answers 501 (ErrNotImplemented): only the
 // cloud serves this route. Unlike Snapshot, a missing user is not an error;
-// the User of the result is then the zero value.
+// the User of the result is then nil.
 //
 // GET /user/providers
 func (c *Client) Providers(ctx context.Context) (*ReturnedUserProfile, error) {
-	ep := endpoint{op: "userProviders", accept: acceptJSONText}
-	req, err := gen.NewUserProvidersRequest(c.server())
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserProviders)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[ReturnedUserProfile](c, ep.op, ans)
+	r, err := c.gc.UserProvidersWithResponse(ctx)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return decoded(c, st, r.JSON200)
 }
 
-// decodeProfile decodes a profile answer, keeping its body as the
-// profile's JSON.
-func decodeProfile(c *Client, op string, ans answer) (*Profile, error) {
-	u, err := decodeJSON[UserProfile](c, op, ans)
+// profile wraps u, decoded by gen from body, as a Profile that keeps body.
+func (c *Client) profile(st *call, u *UserProfile, body []byte) (*Profile, error) {
+	u, err := decoded(c, st, u)
 	if err != nil {
 		return nil, err
 	}
-	return &Profile{UserProfile: *u, src: ans.body}, nil
+	return &Profile{UserProfile: *u, src: body}, nil
+}
+
+// jsonBody encodes v for an operation whose body is optional: a nil v sends
+// no body and no Content-Type.
+func jsonBody[T any](v *T) (*bytes.Reader, string, error) {
+	if v == nil {
+		return bytes.NewReader(nil), "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
+	}
+	return bytes.NewReader(b), "application/json", nil
 }

@@ -80,7 +80,8 @@ func TestSleepCtx(t *testing.T) {
 // and counts attempts. It never touches the network, so it runs inside a
 // synctest bubble.
 type scriptedTransport struct {
-	steps    []int // a status, or 0 for a transport failure
+	steps    []int    // a status, or 0 for a transport failure
+	after    []string // the Retry-After of each step; "+1s" is a date one second ahead
 	attempts atomic.Int32
 }
 
@@ -94,9 +95,17 @@ func (s *scriptedTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		return nil, errors.New("connection reset by peer")
 	}
 	body := `{"id":"u1","aesthetics":{"font":{"size":11},"theme":{"dark":false}}}`
+	h := http.Header{"Content-Type": {"application/json"}}
+	if i < len(s.after) && s.after[i] != "" {
+		v := s.after[i]
+		if v == "+1s" {
+			v = time.Now().Add(time.Second).UTC().Format(http.TimeFormat)
+		}
+		h.Set("Retry-After", v)
+	}
 	return &http.Response{
 		StatusCode: status,
-		Header:     http.Header{"Content-Type": {"application/json"}},
+		Header:     h,
 		Body:       io.NopCloser(strings.NewReader(body)),
 		Request:    req,
 	}, nil
@@ -188,5 +197,84 @@ func TestRetryBackoff(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// TestRetryAfter checks which statuses a GET retries and how Retry-After
+// sets the delay: never below the backoff, and an answer that asks for more
+// than MaxDelay (1s here) is returned at once.
+func TestRetryAfter(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		steps    []int
+		after    []string
+		attempts int32
+		waited   time.Duration
+		status   int // status of the final *Error, 0 for success
+	}{
+		{name: "429 is retried", steps: []int{429, 200}, attempts: 2, waited: 100 * ms},
+		{name: "503 waits as asked", steps: []int{503, 200}, after: []string{"1"}, attempts: 2, waited: time.Second},
+		{name: "503 with an HTTP date", steps: []int{503, 200}, after: []string{"+1s"}, attempts: 2, waited: time.Second},
+		{name: "Retry-After below the backoff", steps: []int{503, 503, 200}, after: []string{"0", "0"}, attempts: 3, waited: 300 * ms},
+		{name: "Retry-After above MaxDelay", steps: []int{503, 200}, after: []string{"5"}, attempts: 1, status: 503},
+		{name: "429 above MaxDelay", steps: []int{429, 200}, after: []string{"120"}, attempts: 1, status: 429},
+		{name: "500 with Retry-After", steps: []int{500, 200}, after: []string{"1"}, attempts: 2, waited: time.Second},
+		{name: "unreadable Retry-After", steps: []int{429, 200}, after: []string{"soon"}, attempts: 2, waited: 100 * ms},
+		{name: "unreadable Retry-After on 500", steps: []int{500, 200}, after: []string{"-1"}, attempts: 1, status: 500},
+		{name: "501 is final", steps: []int{501, 200}, after: []string{"1"}, attempts: 1, status: 501},
+		{name: "511 is final", steps: []int{511, 200}, after: []string{"1"}, attempts: 1, status: 511},
+		{name: "593 is final", steps: []int{statusUpdateRequired, 200}, after: []string{"1"}, attempts: 1, status: statusUpdateRequired},
+		{name: "429 until attempts run out", steps: []int{429}, attempts: 4, waited: 700 * ms, status: 429},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				c, tr := scriptedClient(t, tt.steps...)
+				tr.after = tt.after
+				start := time.Now()
+				_, err := c.Refresh(t.Context())
+				waited := time.Since(start)
+				if got := tr.attempts.Load(); got != tt.attempts {
+					t.Errorf("%d attempts, want %d", got, tt.attempts)
+				}
+				if waited != tt.waited {
+					t.Errorf("waited %v on the fake clock, want %v", waited, tt.waited)
+				}
+				if got := StatusCode(err); got != tt.status {
+					t.Errorf("error = %v, want status %d", err, tt.status)
+				}
+			})
+		})
+	}
+}
+
+// TestParseRetryAfter checks both forms of Retry-After and the values that
+// are not one.
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		v    string
+		want time.Duration
+		ok   bool
+	}{
+		{"3", 3 * time.Second, true},
+		{" 0 ", 0, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{"99999999999999999", time.Duration(1 << 62), true},
+		{"", 0, false},
+		{"-2", 0, false},
+		{"1.5", 0, false},
+		{"tomorrow", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseRetryAfter(tt.v, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.v, got, ok, tt.want, tt.ok)
+		}
 	}
 }

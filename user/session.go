@@ -2,8 +2,8 @@ package user
 
 import (
 	"context"
-
-	"github.com/pieces-go/pieces-os-client-go/gen"
+	"fmt"
+	"strings"
 )
 
 // Select signs the Auth0 user u in and returns the resulting profile. It is
@@ -13,17 +13,19 @@ import (
 //
 // POST /user/select
 func (c *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
-	ep := endpoint{op: "selectUser", accept: acceptJSON, bearer: true}
-	body, ct, err := jsonBody(u)
-	if err != nil {
-		return nil, c.opError(ep.op, err)
-	}
-	req, err := gen.NewSelectUserRequestWithBody(c.server(), ct, body)
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epSelectUser)
 	if err != nil {
 		return nil, err
 	}
-	return decodeProfile(c, ep.op, ans)
+	body, ct, err := jsonBody(u)
+	if err != nil {
+		return nil, c.opError(st.ep.op, err)
+	}
+	r, err := c.gc.SelectUserWithBodyWithResponse(ctx, ct, body)
+	if err := c.finish(st, r, err, mediaJSON); err != nil {
+		return nil, err
+	}
+	return c.profile(st, r.JSON200, r.Body)
 }
 
 // Clear signs the current user out of Pieces OS. Followers of WatchProfile
@@ -31,22 +33,31 @@ func (c *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
 //
 // POST /user/clear
 func (c *Client) Clear(ctx context.Context) error {
-	ep := endpoint{op: "clearUser"}
-	req, err := gen.NewClearUserRequest(c.server())
-	_, err = c.do(ctx, ep, req, err)
-	return err
+	ctx, st, err := c.start(ctx, epClearUser)
+	if err != nil {
+		return err
+	}
+	r, err := c.gc.ClearUserWithResponse(ctx)
+	return c.finish(st, r, err, "")
 }
 
 // AccessToken returns the signed-in user's access token, which Pieces OS
-// sends as plain text.
+// sends as plain text, without the white space around it. An empty text
+// is ErrMalformedResponse.
 //
 // GET /user/access_token
 func (c *Client) AccessToken(ctx context.Context) (string, error) {
-	ep := endpoint{op: "userAccessToken", accept: acceptText}
-	req, err := gen.NewUserAccessTokenRequest(c.server())
-	ans, err := c.do(ctx, ep, req, err)
+	ctx, st, err := c.start(ctx, epUserAccessToken)
 	if err != nil {
 		return "", err
 	}
-	return decodeText(c, ep.op, ans)
+	r, err := c.gc.UserAccessTokenWithResponse(ctx)
+	if err := c.finish(st, r, err, mediaText); err != nil {
+		return "", err
+	}
+	s := strings.TrimSpace(string(r.Body))
+	if s == "" {
+		return "", c.opError(st.ep.op, fmt.Errorf("%w: the body is empty", ErrMalformedResponse))
+	}
+	return s, nil
 }

@@ -3,29 +3,31 @@ package user
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// Accept headers, listing the media types an operation documents for its
-// answers.
+// Media types of the bodies the operations document.
 const (
-	acceptJSON     = "application/json"
-	acceptText     = "text/plain"
-	acceptJSONText = "application/json, text/plain"
+	mediaJSON = "application/json"
+	mediaText = "text/plain"
 )
 
 // maxErrorRead bounds how much of a non-2xx body is read: enough for the
 // JSON error bodies of HasFeatureAccess and for Error.Body, never the whole
 // response limit.
 const maxErrorRead = 64 << 10
+
+// statusUpdateRequired is the status a Pieces OS too old for its caller
+// answers with ("Pieces OS update required"): retrying it cannot help.
+const statusUpdateRequired = 593
 
 // endpoint describes one operation as api/openapi.yaml does: how it is
 // sent and how its failures are reported. endpoints_gen.go holds one per
@@ -41,181 +43,281 @@ type endpoint struct {
 	statuses   []int  // the documented statuses, ascending
 }
 
-// answer is a response whose body has been read and closed. It is passed
-// by value: it is small, and a request then allocates one thing less.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
+// call is the state of one method call, carried to the request editor and
+// the doer in the context gen passes along.
+type call struct {
+	ep      endpoint
+	resp    *http.Response // the answer that was handed to gen, once there is one
+	readErr error          // reading the body of resp failed
+	errBody []byte         // the body of a non-2xx resp, up to maxErrorRead bytes
+	raw     *RawResponse   // WithRawResponse's, or nil
 }
 
-// server is the base URL in the form gen's request builders resolve routes
-// against: with a trailing slash, so that a path prefix is kept.
-func (c *Client) server() string {
-	if c == nil {
-		return "/"
-	}
-	return c.baseStr + "/"
-}
+type callKey struct{}
 
-// jsonBody encodes v for an operation whose body is optional: a nil v sends
-// no body and no Content-Type.
-func jsonBody[T any](v *T) (io.Reader, string, error) {
-	if v == nil {
-		return nil, "", nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
-	}
-	return bytes.NewReader(b), "application/json", nil
-}
-
-// do sends req, built by gen for ep, and returns the 2xx answer. A non-2xx
-// answer is an *Error; anything else that goes wrong is an *OpError. GET
-// requests are retried according to c.retry after a transport failure or a
-// 502, 503 or 504 answer; other methods are sent once.
-func (c *Client) do(ctx context.Context, ep endpoint, req *http.Request, buildErr error) (answer, error) {
-	if c == nil || c.hc == nil || c.base == nil {
-		return answer{}, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
-	}
-	if buildErr != nil {
-		return answer{}, c.opError(ep.op, buildErr)
+// start checks what every method needs and returns the context to give to
+// gen for a call of ep.
+func (c *Client) start(ctx context.Context, ep endpoint) (context.Context, *call, error) {
+	if c == nil || c.gc == nil {
+		return nil, nil, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
 	}
 	if ctx == nil {
-		return answer{}, c.opError(ep.op, fmt.Errorf("%w: nil context", ErrInvalidInput))
+		return nil, nil, c.opError(ep.op, fmt.Errorf("%w: nil context", ErrInvalidInput))
 	}
-	c.setHeaders(ep, req)
+	st := &call{ep: ep, raw: rawResponseFrom(ctx)}
+	return context.WithValue(ctx, callKey{}, st), st, nil
+}
 
+// editRequest is the gen.RequestEditorFn of every call: it adds Accept,
+// User-Agent and the credential that the operation's security names.
+func (c *Client) editRequest(ctx context.Context, req *http.Request) error {
+	st, _ := ctx.Value(callKey{}).(*call)
+	if st == nil {
+		return errors.New("request made outside a method of the Client")
+	}
+	if req.Header.Get("Content-Type") == "" {
+		// gen's builders add the header even for an empty content type.
+		req.Header.Del("Content-Type")
+	}
+	if st.ep.accept != "" {
+		req.Header.Set("Accept", st.ep.accept)
+	}
+	// An empty value keeps net/http from sending its own User-Agent.
+	req.Header.Set("User-Agent", c.userAgent)
+	switch {
+	case st.ep.bearer && c.token != "":
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	case !st.ep.bearer && c.appID != "":
+		req.Header.Set("X-Application-ID", c.appID)
+	}
+	return nil
+}
+
+// doer is the gen.HttpRequestDoer of the Client: it sends a request with
+// the *http.Client, retries GET requests as the RetryPolicy says, and
+// bounds the body that gen then reads.
+type doer struct{ c *Client }
+
+// Do sends req. GET requests are retried after a transport failure and
+// after the answers retryDelay names; other methods are sent once.
+//
+// Each attempt sends req itself: only GET requests, which have no body,
+// are sent more than once, and the transport never changes a request. An
+// http.Client with a cookie jar adds the cookies to the headers of the
+// request it is given, though, so then each attempt gets its own copy of
+// the headers and a retry does not send the cookies twice.
+func (d doer) Do(req *http.Request) (*http.Response, error) {
+	c := d.c
+	ctx := req.Context()
+	st, _ := ctx.Value(callKey{}).(*call)
 	attempts := 1
 	if req.Method == http.MethodGet {
 		attempts = max(c.retry.MaxAttempts, 1)
 	}
 	for attempt := 1; ; attempt++ {
-		ans, retryable, err := c.roundTrip(ctx, req)
-		if err == nil {
-			retryable = retryableStatus(ans.status)
+		r := req
+		if c.hc.Jar != nil && attempts > 1 {
+			r = req.WithContext(ctx)
+			r.Header = req.Header.Clone()
 		}
-		if !retryable || attempt >= attempts {
-			switch {
-			case err != nil:
-				return answer{}, c.opError(ep.op, err)
-			case ans.status/100 != 2:
-				return answer{}, c.apiError(ep, ans)
+		resp, err := c.hc.Do(r)
+		retry, wait := err != nil, time.Duration(0)
+		if err == nil {
+			retry, wait = c.retryDelay(resp)
+		}
+		if !retry || attempt >= attempts {
+			if err != nil {
+				return nil, err
 			}
-			return ans, nil
+			return c.receive(st, resp), nil
+		}
+		if resp != nil {
+			// Reading a little of the body lets the connection be reused.
+			_, _ = io.CopyN(io.Discard, resp.Body, maxErrorRead)
+			resp.Body.Close()
 		}
 		// A context that ended during the attempt ends the call here.
-		if err := sleepCtx(ctx, backoff(c.retry, attempt, c.jitter)); err != nil {
-			return answer{}, c.opError(ep.op, err)
+		if err := sleepCtx(ctx, max(wait, backoff(c.retry, attempt, c.jitter))); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// setHeaders adds the headers every operation sends: Accept, User-Agent and
-// the credential its security names.
-func (c *Client) setHeaders(ep endpoint, req *http.Request) {
-	if req.Header.Get("Content-Type") == "" {
-		// gen's builders add the header even for an empty content type.
-		req.Header.Del("Content-Type")
-	}
-	if ep.accept != "" {
-		req.Header.Set("Accept", ep.accept)
-	}
-	// An empty value keeps net/http from sending its own User-Agent.
-	req.Header.Set("User-Agent", c.userAgent)
+// retryDelay says whether a GET answered with resp is worth another
+// attempt, and the least delay Pieces OS asked for in Retry-After. 429,
+// 502, 503 and 504 are retried; other 5xx answers only when they carry
+// Retry-After, except 501 (not implemented), 511 (not signed in) and 593
+// (update required), which no retry can change. An answer that asks for
+// more than the policy's MaxDelay is not retried: it is returned at once.
+func (c *Client) retryDelay(resp *http.Response) (bool, time.Duration) {
+	code := resp.StatusCode
 	switch {
-	case ep.bearer && c.token != "":
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	case !ep.bearer && c.appID != "":
-		req.Header.Set("X-Application-ID", c.appID)
+	case code == http.StatusNotImplemented, code == http.StatusNetworkAuthenticationRequired, code == statusUpdateRequired:
+		return false, 0
+	case code != http.StatusTooManyRequests && code/100 != 5:
+		return false, 0
 	}
-}
-
-// roundTrip makes one attempt. On failure it also says whether a GET may be
-// tried again: transport failures may, an over-limit body may not.
-//
-// Each attempt sends a shallow copy of req bound to ctx, which costs less
-// than a deep clone: only GET requests, which have no body, are sent more
-// than once, and the transport never changes a request. An http.Client
-// with a cookie jar adds the cookies to the headers of the request it is
-// given, though, so then each attempt gets its own copy of the headers and
-// a retry does not send the cookies twice.
-func (c *Client) roundTrip(ctx context.Context, req *http.Request) (answer, bool, error) {
-	r := req.WithContext(ctx)
-	if c.hc.Jar != nil {
-		r.Header = req.Header.Clone()
-	}
-	resp, err := c.hc.Do(r)
-	if err != nil {
-		return answer{}, true, err
-	}
-	defer resp.Body.Close()
-
-	limit := c.maxBody
-	if resp.StatusCode/100 != 2 {
-		limit = min(limit, maxErrorRead)
-	}
-	body, err := readLimited(resp.Body, limit, resp.ContentLength)
-	switch {
-	case errors.Is(err, ErrResponseTooLarge) && resp.StatusCode/100 != 2:
-		// An error answer is reported with the part that was read.
-	case err != nil:
-		return answer{}, !errors.Is(err, ErrResponseTooLarge), err
-	}
-	if r := rawResponseFrom(ctx); r != nil {
-		*r = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
-	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: body}, false, nil
-}
-
-// maxPresize bounds the buffer readLimited allocates up front from the
-// announced length of a body, so that a length that lies costs little.
-const maxPresize = 1 << 20
-
-// readLimited reads r to its end, or fails with ErrResponseTooLarge (and the
-// first limit bytes) once it holds more than limit bytes. size is the
-// length the answer announced, or -1 when unknown: a buffer of that size is
-// allocated at once (up to maxPresize), where growing one step by step
-// would copy the body several times over.
-func readLimited(r io.Reader, limit, size int64) ([]byte, error) {
-	n := limit // bytes to read at most: one more than the limit, to see it exceeded
-	if n < math.MaxInt64 {
-		n++
-	}
-	presize := int64(512)
-	if size >= 0 {
-		// One byte more than announced lets the final read see the end
-		// without growing the buffer.
-		presize = min(size+1, n, maxPresize)
-	}
-	body := make([]byte, 0, presize)
-	for int64(len(body)) < n {
-		if len(body) == cap(body) {
-			body = append(body, 0)[:len(body)] // let append pick the growth
-		}
-		room := min(int64(cap(body)-len(body)), n-int64(len(body)))
-		m, err := r.Read(body[len(body) : len(body)+int(room)])
-		body = body[:len(body)+m]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the response body: %w", err)
-		}
-	}
-	if int64(len(body)) > limit {
-		return body[:limit], fmt.Errorf("%w (more than %d bytes)", ErrResponseTooLarge, limit)
-	}
-	return body, nil
-}
-
-func retryableStatus(code int) bool {
+	wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	switch code {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	default:
+		if !ok {
+			return false, 0
+		}
 	}
-	return false
+	if wait > c.retry.MaxDelay {
+		return false, 0
+	}
+	return true, wait
+}
+
+// parseRetryAfter reads a Retry-After value, delay seconds or an HTTP date,
+// as a delay from now. A date in the past is no delay.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > int64(time.Duration(1<<62)/time.Second) {
+			return time.Duration(1 << 62), true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// receive prepares the answer that gen will read. A 2xx body is read by gen
+// through a limit that fails with ErrResponseTooLarge and copies nothing;
+// a non-2xx body is read here, up to maxErrorRead bytes, for the *Error.
+// When the caller asked for the raw answer, the body is read here once, so
+// that the caller gets it even when gen cannot decode it.
+func (c *Client) receive(st *call, resp *http.Response) *http.Response {
+	if st == nil {
+		return resp
+	}
+	st.resp = resp
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBody, maxErrorRead)))
+		resp.Body.Close()
+		st.errBody = b
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+	} else {
+		resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, limit: c.maxBody, st: st}
+	}
+	if st.raw != nil {
+		*st.raw = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			st.raw.Body = b
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return resp
+}
+
+// limitedBody passes reads through to rc until more than limit bytes
+// arrive, and then fails with ErrResponseTooLarge. It records any failure in
+// the call, so that the method can tell it from a body gen cannot decode.
+type limitedBody struct {
+	rc          io.ReadCloser
+	left, limit int64
+	st          *call
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.st.readErr != nil {
+		return 0, b.st.readErr
+	}
+	if room := b.left + 1; room > 0 && int64(len(p)) > room {
+		p = p[:room] // one byte past the limit shows that it was exceeded
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	switch {
+	case b.left < 0:
+		b.st.readErr = fmt.Errorf("%w (more than %d bytes)", ErrResponseTooLarge, b.limit)
+		return 0, b.st.readErr
+	case err != nil && err != io.EOF:
+		b.st.readErr = fmt.Errorf("reading the response body: %w", err)
+		return n, b.st.readErr
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// answer is what the methods need of a gen response.
+type answer interface {
+	StatusCode() int
+	GetBody() []byte
+}
+
+// finish turns what gen returned for a call into the method's error, or
+// nil for a 2xx answer labelled with the media type want ("" checks none).
+func (c *Client) finish(st *call, r answer, err error, want string) error {
+	op := st.ep.op
+	switch {
+	case err != nil && st.resp == nil:
+		// The request could not be built or sent.
+		return c.opError(op, err)
+	case err != nil && st.readErr != nil:
+		return c.opError(op, st.readErr)
+	case st.resp.StatusCode/100 != 2:
+		// gen fails only when a JSON error body does not decode; the
+		// *Error then has the text of the body.
+		return c.apiError(st)
+	case err != nil:
+		return c.opError(op, fmt.Errorf("%w: %v", ErrMalformedResponse, err))
+	}
+	if want == "" {
+		return nil
+	}
+	if err := checkMediaType(st.resp.Header, want); err != nil {
+		return c.opError(op, err)
+	}
+	if want == mediaJSON && string(bytes.TrimSpace(r.GetBody())) == "null" {
+		return c.opError(op, fmt.Errorf("%w: the body is null", ErrMalformedResponse))
+	}
+	return nil
+}
+
+// decoded returns v, what gen decoded from a 2xx JSON answer, or an error
+// when gen decoded nothing: the answer had a 2xx status other than the one
+// the operation documents.
+func decoded[T any](c *Client, st *call, v *T) (*T, error) {
+	if v == nil {
+		return nil, c.opError(st.ep.op, fmt.Errorf("%w: status %d has no documented body", ErrMalformedResponse, st.resp.StatusCode))
+	}
+	return v, nil
+}
+
+// checkMediaType checks that the Content-Type of an answer names the media
+// type want; parameters such as charset may follow.
+func checkMediaType(h http.Header, want string) error {
+	ct := h.Get("Content-Type")
+	if ct == want {
+		return nil // the usual case, which needs no parsing
+	}
+	if ct == "" {
+		return fmt.Errorf("%w: the answer has no Content-Type, want %s", ErrMalformedResponse, want)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return fmt.Errorf("%w: Content-Type %q is not a valid media type, want %s", ErrMalformedResponse, ct, want)
+	}
+	if mt == want {
+		return nil
+	}
+	return fmt.Errorf("%w: media type is %s, want %s", ErrMalformedResponse, mt, want)
 }
 
 // backoff returns the delay before retry n (n from 1) under p: a random
@@ -252,31 +354,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// apiError turns a non-2xx answer into an *Error.
-func (c *Client) apiError(ep endpoint, ans answer) *Error {
-	body := c.redact(string(ans.body))
-	e := &Error{Op: ep.op, StatusCode: ans.status, Body: cutText(strings.TrimSpace(body), MaxErrorBody)}
-	if !ep.jsonErrors || checkMediaType(ans.header, mediaJSON) != nil {
-		return e
-	}
-	// The JSON bodies are decoded from the bytes received and their texts
-	// redacted after decoding: a credential written with JSON escapes is
-	// only readable once decoded.
-	switch ans.status {
-	case http.StatusBadRequest:
-		var v HasFeatureAccessBadRequestError
-		if decodeStrict(ans.body, &v) == nil {
-			v.Code, v.Message = c.redact(v.Code), c.redact(v.Message)
-			e.BadRequest = &v
-		}
-	case http.StatusUnprocessableEntity:
-		var v HasFeatureAccessUnprocessableEntityError
-		if decodeStrict(ans.body, &v) == nil {
-			v.Message, v.Feature, v.ExpectedContextType = c.redact(v.Message), c.redact(v.Feature), c.redact(v.ExpectedContextType)
-			e.Unprocessable = &v
-		}
-	}
-	return e
+// apiError is the one constructor of *Error: the status of the answer and
+// its body, redacted and cut to MaxErrorBody.
+func (c *Client) apiError(st *call) *Error {
+	body := c.redact(string(st.errBody))
+	return &Error{Op: st.ep.op, StatusCode: st.resp.StatusCode, Body: cutText(strings.TrimSpace(body), MaxErrorBody)}
 }
 
 // cutText returns s cut to at most n bytes without splitting a UTF-8
