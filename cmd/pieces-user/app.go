@@ -98,7 +98,7 @@ type session struct {
 	json    bool
 
 	transport   *http.Transport  // of the client, closed when the run ends
-	answer      user.RawResponse // the last answer of Pieces OS, for --json
+	answer      user.RawResponse // the answer of the call recording, for --json
 	base        string           // the address the client talks to, once known
 	discoverErr error            // why discovery found nothing, when it was tried
 }
@@ -430,14 +430,12 @@ func (s *session) resolveBase() error {
 }
 
 // callCtx returns the context of one call to Pieces OS, bounded by
-// --timeout. The call keeps its answer in s.answer, for --json.
+// --timeout.
 func (s *session) callCtx() (context.Context, context.CancelFunc) {
-	s.answer = user.RawResponse{}
-	ctx := user.WithRawResponse(s.ctx, &s.answer)
 	if s.timeout <= 0 {
-		return context.WithCancel(ctx)
+		return context.WithCancel(s.ctx)
 	}
-	return context.WithTimeout(ctx, s.timeout)
+	return context.WithTimeout(s.ctx, s.timeout)
 }
 
 // close releases the connections of the run.

@@ -13,15 +13,19 @@ import (
 )
 
 // call makes one call to Pieces OS with a fresh client and the per-call
-// timeout.
+// timeout. Unless its result is a *user.Profile, which keeps its own JSON,
+// the call records its answer for --json.
 func call[T any](s *session, f func(c *user.Client, ctx context.Context) (T, error)) (T, error) {
+	var zero T
 	c, err := s.client()
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	ctx, cancel := s.callCtx()
 	defer cancel()
+	if _, isProfile := any(zero).(*user.Profile); !isProfile {
+		ctx = s.recording(ctx)
+	}
 	return f(c, ctx)
 }
 
@@ -36,7 +40,7 @@ func setupSnapshot(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.emitMember("user", p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
+		return s.emit(p, func(w io.Writer) { writeProfile(w, &p.UserProfile) })
 	}
 }
 
@@ -274,7 +278,7 @@ func setupBeta(fs *flag.FlagSet) action {
 		}
 		ctx, cancel := s.callCtx()
 		defer cancel()
-		out, err := c.SetBetaStatus(ctx, &st)
+		out, err := c.SetBetaStatus(s.recording(ctx), &st)
 		if err != nil {
 			return err
 		}

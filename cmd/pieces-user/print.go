@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,25 +15,19 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// emit prints the result of a command: with --json the JSON Pieces OS sent
-// for v, indented, otherwise the summary text writes, aligned in columns at
-// each tab.
-func (s *session) emit(v any, text func(w io.Writer)) error {
-	return s.emitMember("", v, text)
-}
-
-// emitMember is emit for a result that is the member named member of the
-// answer (Snapshot returns the "user" of its answer); "" means the whole
-// answer.
+// emit prints the result of a command: with --json the JSON Pieces OS
+// sent for v, indented, otherwise the summary text writes, aligned in
+// columns at each tab.
 //
-// The JSON printed is the body of the last answer, with every member
-// Pieces OS sent (those this version does not know included), provided it
-// is a 2xx JSON answer that holds such a member; otherwise, as for a
-// result that is not an answer of Pieces OS (a token sent as text), v is
-// encoded. The body is printed without a copy of it, however large.
-func (s *session) emitMember(member string, v any, text func(w io.Writer)) error {
+// The JSON Pieces OS sent, with every member (those this version does not
+// know included), is the profile's own (Profile.Raw) for a *user.Profile,
+// and otherwise the answer of the call made with the context of recording,
+// provided it is a 2xx JSON answer. Anything else (a token sent as text, a
+// result the program built) is v encoded. The JSON is printed as it is
+// read, without a second copy of it however large it is.
+func (s *session) emit(v any, text func(w io.Writer)) error {
 	if s.json {
-		if raw := s.answerJSON(member); raw != nil {
+		if raw := s.sentJSON(v); raw != nil {
 			return writeIndented(s.stdout, raw)
 		}
 		enc := json.NewEncoder(s.stdout)
@@ -46,115 +40,34 @@ func (s *session) emitMember(member string, v any, text func(w io.Writer)) error
 	return tw.Flush()
 }
 
-// answerJSON returns the JSON of the last answer, or its member named
-// member, or nil when the last answer is not a 2xx JSON answer that holds
-// it.
-func (s *session) answerJSON(member string) []byte {
+// recording returns ctx with which a call keeps its answer in s.answer,
+// for emit, when --json is given. A call whose result is a *user.Profile
+// needs none (and reading the answer for it costs a copy of the body).
+func (s *session) recording(ctx context.Context) context.Context {
+	s.answer = user.RawResponse{}
+	if !s.json {
+		return ctx
+	}
+	return user.WithRawResponse(ctx, &s.answer)
+}
+
+// sentJSON returns the JSON Pieces OS sent for v, or nil when there is
+// none: see emit.
+func (s *session) sentJSON(v any) []byte {
+	if p, ok := v.(*user.Profile); ok {
+		if raw := p.Raw(); json.Valid(raw) {
+			return raw
+		}
+		return nil
+	}
 	a := s.answer
 	if a.StatusCode/100 != 2 || len(a.Body) == 0 {
 		return nil
 	}
-	if mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type")); mt != "application/json" {
+	if mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type")); mt != "application/json" || !json.Valid(a.Body) {
 		return nil
 	}
-	if !json.Valid(a.Body) {
-		return nil
-	}
-	if member == "" {
-		return a.Body
-	}
-	raw := topMember(a.Body, member)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	return raw
-}
-
-// topMember returns the value of the member called name of the object
-// that the valid JSON text doc holds, as a part of doc (the last one, as
-// encoding/json would, should the name be repeated), or nil when doc is not
-// an object or has no such member.
-func topMember(doc []byte, name string) []byte {
-	i := skipSpace(doc, 0)
-	if i >= len(doc) || doc[i] != '{' {
-		return nil
-	}
-	var found []byte
-	i++
-	for {
-		i = skipSpace(doc, i)
-		if i >= len(doc) || doc[i] != '"' {
-			return found // '}': the end of the object
-		}
-		end := skipValue(doc, i)
-		key := doc[i:end]
-		i = skipSpace(doc, end)
-		i = skipSpace(doc, i+1) // the ':'
-		vend := skipValue(doc, i)
-		if keyIs(key, name) {
-			found = doc[i:vend]
-		}
-		i = skipSpace(doc, vend)
-		if i >= len(doc) || doc[i] != ',' {
-			return found
-		}
-		i++
-	}
-}
-
-// keyIs reports whether the JSON string key (quotes included) is name.
-func keyIs(key []byte, name string) bool {
-	if !bytes.ContainsRune(key, '\\') {
-		return string(key[1:len(key)-1]) == name
-	}
-	var k string
-	return json.Unmarshal(key, &k) == nil && k == name
-}
-
-func skipSpace(doc []byte, i int) int {
-	for i < len(doc) && (doc[i] == ' ' || doc[i] == '\t' || doc[i] == '\r' || doc[i] == '\n') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the index just after the JSON value that starts at
-// doc[i] in the valid JSON text doc.
-func skipValue(doc []byte, i int) int {
-	depth := 0
-	for i < len(doc) {
-		switch c := doc[i]; c {
-		case '"':
-			i++
-			for i < len(doc) && doc[i] != '"' {
-				if doc[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++ // the closing quote
-		case '{', '[':
-			depth++
-			i++
-		case '}', ']':
-			if depth == 0 {
-				return i // the end of the enclosing value
-			}
-			depth--
-			i++
-		case ',', ' ', '\t', '\r', '\n':
-			if depth == 0 {
-				return i
-			}
-			i++
-		default:
-			i++
-		}
-		if depth == 0 && i > 0 && (doc[i-1] == '"' || doc[i-1] == '}' || doc[i-1] == ']') {
-			return i
-		}
-	}
-	return len(doc)
+	return a.Body
 }
 
 // writeIndented writes the JSON text src to w, indented by two spaces as
