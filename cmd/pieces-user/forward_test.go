@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pieces-go/pieces-os-client-go/internal/newerfake"
@@ -122,5 +125,42 @@ func TestJSONOutputIsValidUTF8(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, `\ufffd`) {
 		t.Errorf("printed %q, want the replacements written as \\ufffd", r.stdout)
+	}
+}
+
+func TestNewerWatchJSONPrintsTheMessage(t *testing.T) {
+	t.Parallel()
+	// A /user/stream that sends the profile of a newer Pieces OS, spread
+	// over several lines, and then holds the connection open.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/user/stream" {
+			http.NotFound(w, r)
+			return
+		}
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		if err := c.Write(r.Context(), websocket.MessageText, []byte(newerfake.DefaultProfile)); err != nil {
+			return
+		}
+		_, _, _ = c.Read(r.Context()) // until the client goes
+	}))
+	t.Cleanup(srv.Close)
+	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "watch", "--count", "1")
+	if strings.Count(r.stdout, "\n") != 1 {
+		t.Fatalf("watch --json printed %q, want one line", r.stdout)
+	}
+	line := jsonOf(t, []byte(r.stdout))
+	if line["event"] != "profile" {
+		t.Fatalf("line %s, want a profile event", r.stdout)
+	}
+	profile, err := json.Marshal(line["profile"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(jsonOf(t, []byte(newerfake.DefaultProfile)), jsonOf(t, profile)); diff != "" {
+		t.Errorf("the profile printed differs from the message sent (-sent +printed):\n%s", diff)
 	}
 }

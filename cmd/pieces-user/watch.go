@@ -100,12 +100,26 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// printEvent writes one data event to standard output.
+// printEvent writes one data event to standard output. With --json a
+// profile is the message Pieces OS sent (Profile.Raw) on one line.
 func (s *session) printEvent(ev user.Event) error {
 	if s.json {
 		enc := json.NewEncoder(s.stdout)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(watchLine{Event: ev.Kind.String(), Profile: ev.Profile, CheckIn: ev.CheckIn})
+		line := struct {
+			watchLine
+			Profile json.RawMessage `json:"profile,omitempty"`
+		}{watchLine: watchLine{Event: ev.Kind.String(), CheckIn: ev.CheckIn}}
+		if ev.Profile != nil {
+			if line.Profile = ev.Profile.Raw(); line.Profile == nil {
+				b, err := json.Marshal(ev.Profile)
+				if err != nil {
+					return err
+				}
+				line.Profile = b
+			}
+		}
+		return enc.Encode(line)
 	}
 	var line string
 	switch ev.Kind {
