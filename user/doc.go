@@ -13,6 +13,13 @@
 // transport errors and 502, 503 and 504 answers (see RetryPolicy); POST
 // operations never are.
 //
+// Answers are read liberally: members this version does not know, enum
+// values it does not list and absent members (left at their zero value) are
+// accepted. The profile methods return a *Profile, which keeps the JSON
+// Pieces OS sent (Profile.Raw) and sends back unchanged what this version
+// does not know when it is given to Update or UpdateVanityProfile.
+// WithRawResponse captures the answer of any call.
+//
 // WatchProfile and WatchCheckIns follow the two WebSocket streams and
 // reconnect on their own. Discover finds a running Pieces OS on its port
 // range.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // Profile is a user profile as Pieces OS sent it, or as a caller built it.
@@ -31,6 +30,13 @@ type Profile struct {
 	// reading a profile decodes the answer once.
 	src    []byte
 	member string
+	schema EmbeddedModelSchema // the schema beside member, when member is set
+	// read is a shallow copy of UserProfile as it was decoded from src:
+	// when src is exactly what this version encodes read as, src holds
+	// nothing this version does not know, and MarshalJSON has nothing to
+	// merge. Its slices and maps may have been changed since through
+	// UserProfile, which only makes that test fail.
+	read UserProfile
 }
 
 // Raw returns the JSON that Pieces OS sent for this profile, or nil when
@@ -51,24 +57,18 @@ func (p *Profile) raw() (json.RawMessage, error) {
 	if p.member == "" {
 		return bytes.Clone(p.src), nil
 	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(p.src, &members); err != nil {
+	// Snapshot's profile is the member "user"; encoding/json finds it as
+	// gen did, a name in another case included.
+	var wrapper struct {
+		User json.RawMessage `json:"user"`
+	}
+	if err := json.Unmarshal(p.src, &wrapper); err != nil {
 		return nil, err
 	}
-	raw, ok := members[p.member]
-	if !ok {
-		// encoding/json takes a member whose name differs only in case.
-		for name, v := range members {
-			if strings.EqualFold(name, p.member) {
-				raw = v
-				break
-			}
-		}
-	}
-	if len(raw) == 0 || string(raw) == "null" {
+	if len(wrapper.User) == 0 || string(wrapper.User) == "null" {
 		return nil, nil
 	}
-	return raw, nil
+	return wrapper.User, nil
 }
 
 // MarshalJSON encodes the profile. A profile built by the caller encodes as
@@ -91,6 +91,11 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(p.src) == 0 || p.canonical() {
+		// Built by the caller, or read from JSON that holds nothing this
+		// version does not know: there is nothing to keep.
+		return next, nil
+	}
 	raw, err := p.raw()
 	if err != nil || raw == nil {
 		// A profile whose JSON cannot be read again is sent as the caller
@@ -109,6 +114,18 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	return mergeJSON(raw, known, next)
 }
 
+// canonical reports whether src is exactly what this version encodes for
+// the profile it decoded from src. Its slices and maps may have been
+// changed since through UserProfile, which only makes the test fail.
+func (p *Profile) canonical() bool {
+	var v any = p.read
+	if p.member != "" {
+		v = ReturnedUserProfile{Schema: p.schema, User: &p.read}
+	}
+	b, err := json.Marshal(v)
+	return err == nil && bytes.Equal(b, p.src)
+}
+
 // UnmarshalJSON decodes a profile tolerantly (members this version does not
 // know are ignored by the UserProfile, absent members are left zero) and
 // keeps a copy of b, so that MarshalJSON and Raw give back what b held.
@@ -117,7 +134,7 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &u); err != nil {
 		return err
 	}
-	p.UserProfile = u
+	p.UserProfile, p.read = u, u
 	p.member = ""
 	if t := bytes.TrimSpace(b); string(t) == "null" {
 		p.src = nil
@@ -156,8 +173,14 @@ func mergeJSON(raw, known, next json.RawMessage) (json.RawMessage, error) {
 		}
 		for name, nv := range n {
 			rv, ok := r[name]
-			if !ok {
+			switch {
+			case !ok:
 				out[name] = nv
+				continue
+			case bytes.Equal(k[name], nv):
+				// The caller left the member as it was read: send it as
+				// read, with whatever this version does not know in it.
+				out[name] = rv
 				continue
 			}
 			m, err := mergeJSON(rv, k[name], nv)
@@ -191,6 +214,10 @@ func mergeJSON(raw, known, next json.RawMessage) (json.RawMessage, error) {
 		}
 		out := make([]json.RawMessage, len(n))
 		for i := range n {
+			if bytes.Equal(k[i], n[i]) {
+				out[i] = r[i]
+				continue
+			}
 			m, err := mergeJSON(r[i], k[i], n[i])
 			if err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package user_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -118,6 +119,18 @@ func TestWithRawResponse(t *testing.T) {
 			}
 		})
 	}
+	t.Run("over the limit", func(t *testing.T) {
+		t.Parallel()
+		// The part within the limit is a whole JSON value: the call must
+		// still fail, and raw gets no body.
+		body := `{"id":"u1"}`
+		c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body + "   "}, user.WithMaxResponseBytes(int64(len(body))))
+		var raw user.RawResponse
+		p, err := c.Refresh(user.WithRawResponse(t.Context(), &raw))
+		if p != nil || !errors.Is(err, user.ErrResponseTooLarge) || raw.StatusCode != 200 || raw.Body != nil {
+			t.Errorf("Refresh = %v, %v, raw %d %q; want ErrResponseTooLarge and no raw body", p, err, raw.StatusCode, raw.Body)
+		}
+	})
 	t.Run("no answer", func(t *testing.T) {
 		t.Parallel()
 		c, err := user.New(user.WithBaseURL("http://127.0.0.1:1"))

@@ -29,7 +29,7 @@ func (c *Client) Snapshot(ctx context.Context) (*Profile, error) {
 		return nil, c.opError(st.ep.op, ErrSignedOut)
 	}
 	// The profile's JSON is picked out of the body only when it is needed.
-	return &Profile{UserProfile: *out.User, src: r.Body, member: "user"}, nil
+	return &Profile{UserProfile: *out.User, read: *out.User, src: r.Body, member: "user", schema: out.Schema}, nil
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
@@ -59,7 +59,7 @@ func (c *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, ct, err := jsonBody(p)
+	body, ct, err := profileBody(p)
 	if err != nil {
 		return nil, c.opError(st.ep.op, err)
 	}
@@ -111,7 +111,7 @@ func (c *Client) UpdateVanityProfile(ctx context.Context, p *Profile) (*Profile,
 	if err != nil {
 		return nil, err
 	}
-	body, ct, err := jsonBody(p)
+	body, ct, err := profileBody(p)
 	if err != nil {
 		return nil, c.opError(st.ep.op, err)
 	}
@@ -146,7 +146,7 @@ func (c *Client) profile(st *call, u *UserProfile, body []byte) (*Profile, error
 	if err != nil {
 		return nil, err
 	}
-	return &Profile{UserProfile: *u, src: body}, nil
+	return &Profile{UserProfile: *u, read: *u, src: body}, nil
 }
 
 // jsonBody encodes v for an operation whose body is optional: a nil v sends
@@ -158,6 +158,19 @@ func jsonBody[T any](v *T) (*bytes.Reader, string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
+	}
+	return bytes.NewReader(b), "application/json", nil
+}
+
+// profileBody is jsonBody for a profile: it calls MarshalJSON itself, which
+// spares json.Marshal's check and compaction of what MarshalJSON made.
+func profileBody(p *Profile) (*bytes.Reader, string, error) {
+	if p == nil {
+		return bytes.NewReader(nil), "", nil
+	}
+	b, err := p.MarshalJSON()
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: cannot encode the profile: %v", ErrInvalidInput, err)
 	}
 	return bytes.NewReader(b), "application/json", nil
 }

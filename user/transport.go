@@ -43,11 +43,14 @@ type endpoint struct {
 	statuses   []int  // the documented statuses, ascending
 }
 
-// call is the state of one method call, carried to the request editor and
-// the doer in the context gen passes along.
+// call is the state of one method call. It is also the context the call
+// gives gen, which passes it to the request editor and the doer: one
+// allocation for both.
 type call struct {
+	context.Context
 	ep      endpoint
 	resp    *http.Response // the answer that was handed to gen, once there is one
+	body    limitedBody    // the body of a 2xx resp
 	readErr error          // reading the body of resp failed
 	errBody []byte         // the body of a non-2xx resp, up to maxErrorRead bytes
 	raw     *RawResponse   // WithRawResponse's, or nil
@@ -55,17 +58,25 @@ type call struct {
 
 type callKey struct{}
 
+// Value returns the call itself for callKey.
+func (st *call) Value(key any) any {
+	if key == (callKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
+}
+
 // start checks what every method needs and returns the context to give to
 // gen for a call of ep.
-func (c *Client) start(ctx context.Context, ep endpoint) (context.Context, *call, error) {
+func (c *Client) start(ctx context.Context, ep endpoint) (*call, *call, error) {
 	if c == nil || c.gc == nil {
 		return nil, nil, &OpError{Op: ep.op, Err: fmt.Errorf("%w: the Client was not created with New", ErrInvalidInput)}
 	}
 	if ctx == nil {
 		return nil, nil, c.opError(ep.op, fmt.Errorf("%w: nil context", ErrInvalidInput))
 	}
-	st := &call{ep: ep, raw: rawResponseFrom(ctx)}
-	return context.WithValue(ctx, callKey{}, st), st, nil
+	st := &call{Context: ctx, ep: ep, raw: rawResponseFrom(ctx)}
+	return st, st, nil
 }
 
 // editRequest is the gen.RequestEditorFn of every call: it adds Accept,
@@ -210,7 +221,8 @@ func (c *Client) receive(st *call, resp *http.Response) *http.Response {
 		st.errBody = b
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 	} else {
-		resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, limit: c.maxBody, st: st}
+		st.body = limitedBody{rc: resp.Body, left: c.maxBody, limit: c.maxBody, st: st}
+		resp.Body = &st.body
 	}
 	if st.raw != nil {
 		*st.raw = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header}
@@ -269,7 +281,7 @@ func (c *Client) finish(st *call, r answer, err error, want string) error {
 	case err != nil && st.resp == nil:
 		// The request could not be built or sent.
 		return c.opError(op, err)
-	case err != nil && st.readErr != nil:
+	case st.readErr != nil:
 		return c.opError(op, st.readErr)
 	case st.resp.StatusCode/100 != 2:
 		// gen fails only when a JSON error body does not decode; the
