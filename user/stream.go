@@ -643,15 +643,18 @@ func classifyProfileMessage(data []byte) Event {
 	}
 	// json.Unmarshal checks the whole text before it decodes anything, so
 	// invalid JSON always fails with a *json.SyntaxError; checking it with
-	// json.Valid first would read every message twice.
-	var p Profile
-	if err := json.Unmarshal(trimmed, &p); err != nil {
+	// json.Valid first would read every message twice. Decoding a
+	// UserProfile and keeping the message, rather than decoding a Profile
+	// through its UnmarshalJSON, reads it once and copies nothing: each
+	// message read from the socket is a slice of its own.
+	var u UserProfile
+	if err := json.Unmarshal(trimmed, &u); err != nil {
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
 			return malformed(opStreamUser, data, "message is not valid JSON")
 		}
 		return malformed(opStreamUser, data, "message is not a UserProfile: "+err.Error())
 	}
-	return Event{Kind: EventProfile, Profile: &p}
+	return Event{Kind: EventProfile, Profile: &Profile{UserProfile: u, read: u, src: trimmed}}
 }
 
 // classifyCheckInMessage turns one text message of
