@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,4 +121,66 @@ func TestDecodeKeeping(t *testing.T) {
 			t.Errorf("%q: error %v, want one holding %q", tt.in, err, tt.want)
 		}
 	}
+}
+
+// FuzzReadKeeping checks the reading of an update --file document on any
+// input: no panic, and a document that passes decodes into a Profile that
+// sends back every member it had.
+func FuzzReadKeeping(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"Ada","timezone":"Europe/Paris"}`, `{"nmae":"x"}`, `{"allocation":{"status":{"clod":1}}}`,
+		`{"providers":{"iterable":[{"tpye":"x"}]}}`, `[]`, `{"name":7}`, `{"a":1} x`, "", `{"Id":"u"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	profile := reflect.TypeFor[user.UserProfile]()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if checkTypos(data, profile) != nil {
+			return
+		}
+		var p user.Profile
+		if decodeKeeping(data, &p) != nil {
+			return
+		}
+		var sent, back map[string]json.RawMessage
+		if json.Unmarshal(data, &sent) != nil || sent == nil {
+			return // null, or not an object: nothing to keep
+		}
+		b, err := json.Marshal(&p)
+		if err != nil {
+			t.Fatalf("encoding the profile read from %q: %v", data, err)
+		}
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("the profile read from %q encodes as %q: %v", data, b, err)
+		}
+		for name := range sent {
+			if _, ok := back[name]; !ok && !emptyMember(sent[name]) {
+				t.Fatalf("member %q of %q is not sent back: %s", name, data, b)
+			}
+		}
+	})
+}
+
+// emptyMember reports whether v is a JSON value that a known member with
+// omitempty leaves out when encoded: null, "", false, 0, {} or [].
+func emptyMember(v json.RawMessage) bool {
+	var x any
+	if json.Unmarshal(v, &x) != nil {
+		return false
+	}
+	switch x := x.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
