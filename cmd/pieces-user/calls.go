@@ -108,10 +108,14 @@ func setupUpdate(fs *flag.FlagSet) action {
 		"is close to that of a known member at the same place, which is refused as a",
 		"typo: the same name in another case or with '_' or '-', or one edit away (a",
 		"letter added, removed, changed, or two neighbours swapped) for names of 3 or",
-		"4 letters, two edits for longer names",
+		"4 letters, two edits for longer names (see --allow-near-names)",
 	}, "\n      "))
+	allowNear := fs.Bool("allow-near-names", false, "with --file, send unknown members whose names are close to known ones too, for a\n      newer Pieces OS whose new member has such a name")
 	return func(s *session, _ []string) error {
 		set := flagsSet(fs)
+		if set["allow-near-names"] && !set["file"] {
+			return usagef("update: --allow-near-names needs --file")
+		}
 		apply := func(p *user.Profile) {
 			if set["name"] {
 				p.Name = *name
@@ -126,7 +130,7 @@ func setupUpdate(fs *flag.FlagSet) action {
 				p.Picture = *picture
 			}
 		}
-		if len(set) == 0 {
+		if len(set) == 0 || len(set) == 1 && set["allow-near-names"] {
 			return usagef("update: nothing to change; give --name, --email, --username, --picture or --file")
 		}
 		var doc *user.Profile
@@ -134,7 +138,11 @@ func setupUpdate(fs *flag.FlagSet) action {
 			// A *user.Profile keeps the members it does not know and sends
 			// them back: --file takes what snapshot --json printed.
 			doc = new(user.Profile)
-			if err := s.readKeepingDocument("update", *file, "UserProfile", reflect.TypeFor[user.UserProfile](), doc); err != nil {
+			known := reflect.TypeFor[user.UserProfile]()
+			if *allowNear {
+				known = nil
+			}
+			if err := s.readKeepingDocument("update", *file, "UserProfile", known, doc); err != nil {
 				return err
 			}
 		}

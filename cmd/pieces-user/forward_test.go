@@ -164,3 +164,23 @@ func TestNewerWatchJSONPrintsTheMessage(t *testing.T) {
 		t.Errorf("the profile printed differs from the message sent (-sent +printed):\n%s", diff)
 	}
 }
+
+func TestNewerUpdateAllowNearNames(t *testing.T) {
+	t.Parallel()
+	srv := startNewer(t)
+	// A newer Pieces OS could add a member whose name is near a known one,
+	// such as "emails" beside "email": --allow-near-names sends it.
+	doc := `{"id":"newer-user-1","email":"ada@example.com","emails":["ada@example.com","ada@work.example"]}`
+	r := mustRun(t, 2, doc, nil, "--host", srv.URL, "update", "--file", "-")
+	if !strings.Contains(r.stderr, `"emails" looks like a typo of "email"`) || !strings.Contains(r.stderr, "--allow-near-names") {
+		t.Errorf("stderr %q does not name the near member and the way out", r.stderr)
+	}
+	mustRun(t, 0, doc, nil, "--host", srv.URL, "update", "--file", "-", "--allow-near-names")
+	if got := jsonOf(t, srv.Profile()); got["emails"] == nil {
+		t.Errorf("the server's profile %v lacks the member sent", got)
+	}
+	r = mustRun(t, 2, "", nil, "--host", srv.URL, "update", "--allow-near-names")
+	if !strings.Contains(r.stderr, "--allow-near-names needs --file") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}

@@ -40,15 +40,18 @@ func (s *session) readDocument(cmd, file, model string, v any) error {
 // decoding keeps the members that known does not declare (a *user.Profile
 // keeps the whole document and sends it back). Such members are accepted,
 // except one whose name is close to a member known declares at the same
-// place, which is taken for a typo (see nearMember). A member of the wrong
-// type, a second value or trailing text is an error, as for readDocument.
+// place, which is taken for a typo (see nearMember); a nil known accepts
+// them all. A member of the wrong type, a second value or trailing text is
+// an error, as for readDocument.
 func (s *session) readKeepingDocument(cmd, file, model string, known reflect.Type, v any) error {
 	name, data, err := s.readFile(cmd, file)
 	if err != nil {
 		return err
 	}
-	if err := checkTypos(data, known); err != nil {
-		return usagef("%s: %s is not a valid %s document: %v", cmd, name, model, err)
+	if known != nil {
+		if err := checkTypos(data, known); err != nil {
+			return usagef("%s: %s is not a valid %s document: %v (--allow-near-names sends it as it is)", cmd, name, model, err)
+		}
 	}
 	if err := decodeKeeping(data, v); err != nil {
 		return usagef("%s: %s is not a valid %s document: %v", cmd, name, model, err)
