@@ -97,10 +97,11 @@ type session struct {
 	timeout time.Duration // per call; 0 means none
 	json    bool
 
-	transport   *http.Transport  // of the client, closed when the run ends
-	answer      user.RawResponse // the answer of the call recording, for --json
-	base        string           // the address the client talks to, once known
-	discoverErr error            // why discovery found nothing, when it was tried
+	transport   *http.Transport // of the client, closed when the run ends
+	base        string          // the address the client talks to, once known
+	discoverErr error           // why discovery found nothing, when it was tried
+
+	answer user.RawResponse // filled by a call made with recording, for --json
 }
 
 // run is the program: it parses args, runs the command they name and
