@@ -78,6 +78,9 @@ func TestLargeAnswerMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocates 16 MiB bodies")
 	}
+	if raceDetector {
+		t.Skip("the race detector changes what is allocated")
+	}
 	body := largeProfile(int(user.DefaultMaxResponseBytes))
 	c, err := user.New(user.WithBaseURL("http://127.0.0.1:39300"),
 		user.WithHTTPClient(&http.Client{Transport: memoryTransport{body}}))

@@ -87,7 +87,7 @@ func (p *Profile) raw() (json.RawMessage, error) {
 // An enum value this version does not list is kept in the UserProfile's
 // string field and so is sent as read as long as the caller leaves it.
 func (p Profile) MarshalJSON() ([]byte, error) {
-	next, err := json.Marshal(p.UserProfile)
+	next, err := json.Marshal(&p.UserProfile)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(raw, &decoded); err != nil {
 		return next, nil
 	}
-	known, err := json.Marshal(decoded)
+	known, err := json.Marshal(&decoded)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 // the profile it decoded from src. Its slices and maps may have been
 // changed since through UserProfile, which only makes the test fail.
 func (p *Profile) canonical() bool {
-	var v any = p.read
+	var v any = &p.read
 	if p.member != "" {
 		v = ReturnedUserProfile{Schema: p.schema, User: &p.read}
 	}

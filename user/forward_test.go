@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pieces-go/pieces-os-client-go/internal/newerfake"
 	"github.com/pieces-go/pieces-os-client-go/user"
+	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
 // jsonValue decodes b into a generic JSON value for comparison.
@@ -193,5 +195,91 @@ func TestProfileJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"id":1}`), &null); err == nil {
 		t.Errorf("a profile whose id is a number decoded")
+	}
+}
+
+// profileEdits returns doc (a JSON object) edited in every way that may
+// break a member the spec calls required: each member of each object
+// removed, each set to null, and each array item set to null, one edit at a
+// time. Every edit also gets a member this version does not know.
+func profileEdits(t *testing.T, doc []byte) map[string][]byte {
+	t.Helper()
+	var root map[string]any
+	if err := json.Unmarshal(doc, &root); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string][]byte)
+	emit := func(what string) {
+		root["timezone"] = "Europe/London"
+		b, err := json.Marshal(root)
+		delete(root, "timezone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[what] = b
+	}
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, item := range v {
+				delete(v, k)
+				emit("without " + path + "." + k)
+				v[k] = nil
+				emit(path + "." + k + " null")
+				v[k] = item
+				walk(item, path+"."+k)
+			}
+		case []any:
+			for i, item := range v {
+				v[i] = nil
+				emit(fmt.Sprintf("%s[%d] null", path, i))
+				v[i] = item
+				walk(item, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(root, "")
+	emit("unchanged")
+	return out
+}
+
+// TestEveryEditDecodesAndKeepsTheUnknown decodes every single-member edit
+// of the default profile of the fake, as Refresh does: each must decode,
+// Raw must give the body back, and encoding the profile after a change of
+// name must keep the member this version does not know.
+func TestEveryEditDecodesAndKeepsTheUnknown(t *testing.T) {
+	t.Parallel()
+	doc, err := json.Marshal(usertest.DefaultProfile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := profileEdits(t, doc)
+	if len(edits) < 50 {
+		t.Fatalf("only %d edits", len(edits))
+	}
+	for what, body := range edits {
+		var p user.Profile
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Errorf("%s: %v", what, err)
+			continue
+		}
+		if string(p.Raw()) != string(body) {
+			t.Errorf("%s: Raw differs from the body", what)
+		}
+		p.Name = "Augusta Ada King"
+		out, err := json.Marshal(p)
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+			continue
+		}
+		var got map[string]any
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Errorf("%s: the encoding is not JSON: %v", what, err)
+			continue
+		}
+		if got["timezone"] != "Europe/London" || got["name"] != "Augusta Ada King" {
+			t.Errorf("%s: encoded as %s", what, out)
+		}
 	}
 }
