@@ -5,30 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// isCheckIn is the fuzzer's own statement of what a check-in message is: a
-// JSON object whose needsRefresh member is a boolean, which decodes into a
-// UserLastCheckedInStreamOutput.
+// isCheckIn is the fuzzer's own statement of what a check-in message is:
+// valid UTF-8 holding a JSON object that decodes into a
+// UserLastCheckedInStreamOutput, whichever members it has.
 func isCheckIn(data []byte) bool {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if !utf8.Valid(data) {
 		return false
 	}
 	var members map[string]json.RawMessage
-	if json.Unmarshal(trimmed, &members) != nil {
+	if json.Unmarshal(data, &members) != nil || members == nil {
 		return false
 	}
 	var out UserLastCheckedInStreamOutput
-	if json.Unmarshal(trimmed, &out) != nil {
-		return false
-	}
-	var required struct {
-		NeedsRefresh *bool `json:"needsRefresh"`
-	}
-	return json.Unmarshal(trimmed, &required) == nil && required.NeedsRefresh != nil
+	return json.Unmarshal(data, &out) == nil
 }
 
 // FuzzStreamClassifyCheckInMessage checks the classifier of
@@ -46,6 +40,7 @@ func FuzzStreamClassifyCheckInMessage(f *testing.F) {
 		`{"needsRefresh":true,"lastCheckedIn":{"value":"yesterday"}}`, `{"needsRefresh":null}`,
 		`{"needsRefresh":"yes"}`, `{"NEEDSREFRESH":true}`, `{"needsRefresh":true,"needsRefresh":null}`,
 		`{"needsRefresh":true} {}`, `[{"needsRefresh":true}]`, `"x"`, "\xff{", ` {"needsRefresh":true}` + "\n",
+		"\xff\xfe garbage", "{\"needsRefresh\":true,\"userId\":\"\xff\"}", `{"needsRefresh":true,"future":{"a":[1]}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -48,6 +49,13 @@ const MaxPendingStateEvents = 16
 // message exceeded the limit set by WithReadLimit.
 var ErrMessageTooLarge = errors.New("stream message exceeds the read limit")
 
+// ErrStreamUnsupported is matched by the Err of an EventDisconnected when
+// Pieces OS answered the WebSocket handshake with 404: this build of Pieces
+// OS does not serve the stream (some builds lack the check-in stream). The
+// Err is still an *Error with StatusCode 404, so errors.Is(err, ErrNotFound)
+// holds as well. See WatchCheckIns for what the Stream does next.
+var ErrStreamUnsupported = errors.New("this Pieces OS does not serve the stream")
+
 // Operation ids and routes of the two streams.
 const (
 	opStreamUser       = "streamUser"
@@ -70,7 +78,8 @@ const (
 	// EventConnected: the WebSocket handshake succeeded.
 	EventConnected
 	// EventDisconnected: a connection ended or could not be made; Event.Err
-	// says why. A reconnection follows.
+	// says why (errors.Is(ev.Err, ErrStreamUnsupported) when this Pieces OS
+	// has no such stream). A reconnection follows.
 	EventDisconnected
 	// EventRetrying: the Stream waits Event.RetryIn before it dials again.
 	EventRetrying
@@ -107,8 +116,10 @@ func (k EventKind) String() string {
 type Event struct {
 	// Kind says what happened.
 	Kind EventKind
-	// Profile is the signed-in user, for EventProfile.
-	Profile *UserProfile
+	// Profile is the signed-in user, for EventProfile. Its Raw method
+	// returns the message as Pieces OS sent it, and Update given it (once
+	// changed) sends back the members this version does not know.
+	Profile *Profile
 	// CheckIn is the check-in state, for EventCheckIn.
 	CheckIn *UserLastCheckedInStreamOutput
 	// Err is the cause of an EventDisconnected or an EventMalformed. A
@@ -264,10 +275,13 @@ func (s *Stream) Close() error {
 
 // WatchProfile follows /user/stream (operation streamUser): Pieces OS sends
 // the signed-in user when the connection opens and again each time it
-// changes. Each text message that is a JSON object with a non-empty id is
-// an EventProfile; a message that is not a JSON object at all (empty,
-// null, a bare string or other text) means that no user is signed in and
-// is an EventSignedOut; anything else is an EventMalformed.
+// changes. Each text message that is a JSON object is an EventProfile,
+// decoded by the rule of the HTTP calls (unknown members ignored, absent
+// members left at their zero value); a message that is not a JSON object at
+// all (empty, null, a bare string or other text) means that no user is
+// signed in and is an EventSignedOut; a message that is not valid UTF-8, or
+// starts like an object but is not valid JSON or has a member of the wrong
+// type, is an EventMalformed.
 //
 // Profile and signed-out events are conflated: a consumer that reads
 // slowly skips intermediate states but always receives the newest one.
@@ -276,14 +290,16 @@ func (s *Stream) Close() error {
 //
 // WatchProfile fails only when an option is invalid; failures to connect
 // arrive as events, and the Stream retries until it is closed or ctx ends.
+// A 404 on the handshake is handled as WatchCheckIns describes.
 func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream, error) {
 	return c.watch(ctx, streamRoute{op: opStreamUser, path: routeStreamUser, classify: classifyProfileMessage}, opts)
 }
 
 // WatchCheckIns follows /user/last_checked_in/stream (operation
 // streamUserLastCheckedIn): Pieces OS sends the check-in state as it
-// changes. Each text message that is a JSON object with the needsRefresh
-// member is an EventCheckIn; anything else is an EventMalformed.
+// changes. Each text message that is a JSON object is an EventCheckIn,
+// decoded by the rule of the HTTP calls (an absent needsRefresh is false);
+// anything else is an EventMalformed.
 //
 // Check-in events are conflated: a consumer that reads slowly skips
 // intermediate check-ins but always receives the newest one.
@@ -292,6 +308,15 @@ func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream
 //
 // WatchCheckIns fails only when an option is invalid; failures to connect
 // arrive as events, and the Stream retries until it is closed or ctx ends.
+//
+// Some builds of Pieces OS have no check-in stream and answer the
+// handshake with 404. The Stream then reports an EventDisconnected whose
+// Err matches ErrStreamUnsupported and keeps trying, but slowly: every
+// wait after such an answer is the maximum backoff (WithBackoff), so that
+// a Pieces OS updated or restarted in the meantime is found again without
+// the client hammering one that lacks the route. A consumer that has no
+// use for a Stream that may never deliver closes it when it sees
+// ErrStreamUnsupported.
 func (c *Client) WatchCheckIns(ctx context.Context, opts ...WatchOption) (*Stream, error) {
 	return c.watch(ctx, streamRoute{op: opStreamCheckIn, path: routeStreamCheckIn, classify: classifyCheckInMessage}, opts)
 }
@@ -379,7 +404,7 @@ func streamURL(base *url.URL, route string) string {
 func (w *watcher) run(ctx context.Context) {
 	failures := 0
 	for {
-		healthy := w.connect(ctx)
+		healthy, unsupported := w.connect(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -388,6 +413,9 @@ func (w *watcher) run(ctx context.Context) {
 		}
 		failures++
 		delay := backoffDelay(failures, w.cfg.backoffMin, w.cfg.backoffMax, rand.Int64N)
+		if unsupported {
+			delay = w.cfg.backoffMax // see WatchCheckIns
+		}
 		w.s.push(Event{Kind: EventRetrying, RetryIn: delay, Attempt: failures})
 		t := time.NewTimer(delay)
 		select {
@@ -400,8 +428,9 @@ func (w *watcher) run(ctx context.Context) {
 }
 
 // connect makes one connection and serves it until it ends. It reports
-// whether the connection was healthy.
-func (w *watcher) connect(ctx context.Context) (healthy bool) {
+// whether the connection was healthy, and whether the handshake was
+// answered with 404 (the stream is unsupported).
+func (w *watcher) connect(ctx context.Context) (healthy, unsupported bool) {
 	dctx, cancel := context.WithTimeout(ctx, w.cfg.dialTimeout)
 	conn, resp, err := websocket.Dial(dctx, w.url, &websocket.DialOptions{
 		HTTPClient: w.hc,
@@ -409,10 +438,11 @@ func (w *watcher) connect(ctx context.Context) (healthy bool) {
 	})
 	cancel()
 	if err != nil {
+		cause := w.dialError(resp, err)
 		if ctx.Err() == nil {
-			w.s.push(Event{Kind: EventDisconnected, Err: w.dialError(resp, err)})
+			w.s.push(Event{Kind: EventDisconnected, Err: cause})
 		}
-		return false
+		return false, errors.Is(cause, ErrStreamUnsupported)
 	}
 	conn.SetReadLimit(w.cfg.readLimit)
 	w.s.push(Event{Kind: EventConnected})
@@ -420,8 +450,23 @@ func (w *watcher) connect(ctx context.Context) (healthy bool) {
 	if ctx.Err() == nil {
 		w.s.push(Event{Kind: EventDisconnected, Err: cause})
 	}
-	return healthy
+	return healthy, false
 }
+
+// unsupportedStream is the *Error of a handshake answered with 404. It
+// matches ErrStreamUnsupported besides everything the *Error matches.
+type unsupportedStream struct{ answer *Error }
+
+func (e unsupportedStream) Error() string {
+	return e.answer.Error() + ": " + ErrStreamUnsupported.Error()
+}
+
+// Is reports whether target is ErrStreamUnsupported; errors.Is goes on to
+// the *Error through Unwrap.
+func (e unsupportedStream) Is(target error) bool { return target == ErrStreamUnsupported }
+
+// Unwrap returns the *Error of the answer.
+func (e unsupportedStream) Unwrap() error { return e.answer }
 
 // dialError describes a failed handshake: an *Error when Pieces OS
 // answered with a status other than 101, an *OpError otherwise. Like the
@@ -435,7 +480,11 @@ func (w *watcher) dialError(resp *http.Response, err error) error {
 			_ = resp.Body.Close()
 		}
 		// Redact, then cut, as for the HTTP calls.
-		return &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: cutText(strings.TrimSpace(w.c.redact(string(body))), MaxErrorBody)}
+		e := &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: cutText(strings.TrimSpace(w.c.redact(string(body))), MaxErrorBody)}
+		if e.StatusCode == http.StatusNotFound {
+			return unsupportedStream{e}
+		}
+		return e
 	}
 	return w.c.opError(w.route.op, fmt.Errorf("handshake failed: %w", err))
 }
@@ -566,54 +615,66 @@ func backoffDelay(n int, lo, hi time.Duration, randN func(int64) int64) time.Dur
 	return floor + time.Duration(randN(int64(d-floor)+1))
 }
 
+// The two streams decode their messages by the rule of the HTTP calls:
+// members this version does not know are ignored, an enum value it does not
+// know is kept as it came, and a member that is absent leaves the zero
+// value. What is not JSON, or not valid UTF-8, is an EventMalformed and
+// never data.
+
 // classifyProfileMessage turns one text message of /user/stream into an
 // event:
-//   - a JSON object that decodes to a UserProfile with a non-empty id is an
-//     EventProfile;
+//   - a message that is not valid UTF-8 is an EventMalformed, whatever it
+//     looks like;
 //   - a message whose first non-space byte is not '{' (empty, null, a
 //     number, a bare string, an array, text that is not JSON) is how Pieces
 //     OS says that no user is signed in: an EventSignedOut;
-//   - anything else starting with '{' (invalid JSON, members of the wrong
-//     type, no id) is an EventMalformed.
+//   - a JSON object that decodes to a UserProfile is an EventProfile,
+//     whichever members it has (an absent id is the empty string), and its
+//     Profile keeps the message (Profile.Raw);
+//   - anything else starting with '{' (invalid JSON, a member of the wrong
+//     type) is an EventMalformed.
 func classifyProfileMessage(data []byte) Event {
+	if !utf8.Valid(data) {
+		return malformed(opStreamUser, data, "text message is not valid UTF-8")
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Event{Kind: EventSignedOut}
 	}
 	// json.Unmarshal checks the whole text before it decodes anything, so
 	// invalid JSON always fails with a *json.SyntaxError; checking it with
-	// json.Valid first would read every message twice.
-	var p UserProfile
-	if err := json.Unmarshal(trimmed, &p); err != nil {
+	// json.Valid first would read every message twice. Decoding a
+	// UserProfile and keeping the message, rather than decoding a Profile
+	// through its UnmarshalJSON, reads it once and copies nothing: each
+	// message read from the socket is a slice of its own.
+	var u UserProfile
+	if err := json.Unmarshal(trimmed, &u); err != nil {
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
 			return malformed(opStreamUser, data, "message is not valid JSON")
 		}
 		return malformed(opStreamUser, data, "message is not a UserProfile: "+err.Error())
 	}
-	if p.ID == "" {
-		return malformed(opStreamUser, data, "UserProfile has no id")
-	}
-	return Event{Kind: EventProfile, Profile: &p}
+	return Event{Kind: EventProfile, Profile: &Profile{UserProfile: u, read: u, src: trimmed}}
 }
 
 // classifyCheckInMessage turns one text message of
-// /user/last_checked_in/stream into an event: a JSON object that decodes to
-// a UserLastCheckedInStreamOutput with a boolean needsRefresh member is an
-// EventCheckIn; anything else is an EventMalformed.
+// /user/last_checked_in/stream into an event: valid UTF-8 holding a JSON
+// object that decodes to a UserLastCheckedInStreamOutput is an EventCheckIn
+// (an absent needsRefresh is false); anything else is an EventMalformed.
 func classifyCheckInMessage(data []byte) Event {
+	if !utf8.Valid(data) {
+		return malformed(opStreamCheckIn, data, "text message is not valid UTF-8")
+	}
 	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return malformed(opStreamCheckIn, data, "message is not a JSON object")
 	}
 	var out UserLastCheckedInStreamOutput
 	if err := json.Unmarshal(trimmed, &out); err != nil {
+		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
+			return malformed(opStreamCheckIn, data, "message is not valid JSON")
+		}
 		return malformed(opStreamCheckIn, data, "message is not a UserLastCheckedInStreamOutput: "+err.Error())
-	}
-	var required struct {
-		NeedsRefresh *bool `json:"needsRefresh"`
-	}
-	if err := json.Unmarshal(trimmed, &required); err != nil || required.NeedsRefresh == nil {
-		return malformed(opStreamCheckIn, data, "UserLastCheckedInStreamOutput has no needsRefresh")
 	}
 	return Event{Kind: EventCheckIn, CheckIn: &out}
 }

@@ -209,3 +209,67 @@ func TestStreamSynctestCloseUnresponsivePeer(t *testing.T) {
 		waitClosed(t, s)
 	})
 }
+
+func TestStreamSynctestUnsupportedStream(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const lo, hi = 100 * time.Millisecond, 30 * time.Second
+		const refusals = 3
+		f := newFakeStreams([]byte(`{"needsRefresh":true}`))
+		f.FailNext(refusals, http.StatusNotFound, "404 page not found")
+		_, c := startPipeFake(t, f)
+		s, err := c.WatchCheckIns(t.Context(), WithBackoff(lo, hi), WithPingInterval(0))
+		if err != nil {
+			t.Fatalf("WatchCheckIns: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+
+		ev := expectKind(t, s, EventDisconnected)
+		for attempt := 1; attempt <= refusals; attempt++ {
+			if ev.Kind != EventDisconnected {
+				t.Fatalf("attempt %d: got %v, want another refusal", attempt, ev.Kind)
+			}
+			if !errors.Is(ev.Err, ErrStreamUnsupported) || !errors.Is(ev.Err, ErrNotFound) {
+				t.Errorf("attempt %d: Err = %v, want it to match ErrStreamUnsupported and ErrNotFound", attempt, ev.Err)
+			}
+			var e *Error
+			if !errors.As(ev.Err, &e) || e.Op != opStreamCheckIn || e.StatusCode != http.StatusNotFound {
+				t.Errorf("attempt %d: Err = %#v, want an *Error of %s with status 404", attempt, ev.Err, opStreamCheckIn)
+			}
+			if msg := ev.Err.Error(); !strings.Contains(msg, "404") || !strings.Contains(msg, ErrStreamUnsupported.Error()) {
+				t.Errorf("attempt %d: message %q does not say 404 and that the stream is unsupported", attempt, msg)
+			}
+			r := expectKind(t, s, EventRetrying)
+			if r.Attempt != attempt || r.RetryIn != hi {
+				t.Errorf("attempt %d: Attempt %d, RetryIn %v; want the maximum backoff %v", attempt, r.Attempt, r.RetryIn, hi)
+			}
+			waited := time.Now()
+			ev = nextEvent(t, s)
+			if got := time.Since(waited); got != hi {
+				t.Errorf("attempt %d: dialled again after %v, want %v", attempt, got, hi)
+			}
+		}
+		if ev.Kind != EventConnected {
+			t.Fatalf("after %d refusals got %v, want connected: a Pieces OS that gained the route is found again", refusals, ev.Kind)
+		}
+		if ev := expectKind(t, s, EventCheckIn); !ev.CheckIn.NeedsRefresh {
+			t.Errorf("check-in = %+v, want needsRefresh", ev.CheckIn)
+		}
+
+		// Other statuses keep the ordinary schedule.
+		f.FailNext(1, http.StatusServiceUnavailable, "")
+		f.Drop()
+		ev = expectKind(t, s, EventDisconnected)
+		if errors.Is(ev.Err, ErrStreamUnsupported) {
+			t.Errorf("a dropped connection matched ErrStreamUnsupported: %v", ev.Err)
+		}
+		expectKind(t, s, EventRetrying)
+		ev = expectKind(t, s, EventDisconnected)
+		if StatusCode(ev.Err) != http.StatusServiceUnavailable || errors.Is(ev.Err, ErrStreamUnsupported) {
+			t.Errorf("Err = %v, want a 503 that is not ErrStreamUnsupported", ev.Err)
+		}
+		if r := expectKind(t, s, EventRetrying); r.RetryIn >= hi {
+			t.Errorf("RetryIn after a 503 = %v, want the ordinary backoff below %v", r.RetryIn, hi)
+		}
+	})
+}

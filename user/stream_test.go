@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
@@ -116,8 +117,12 @@ func TestStreamClassifyProfileMessage(t *testing.T) {
 		{"number", `42`, EventSignedOut, nil, ""},
 		{"array", `[{"id":"u1"}]`, EventSignedOut, nil, ""},
 		{"plain text", `no user`, EventSignedOut, nil, ""},
-		{"no id", `{"name":"Ada"}`, EventMalformed, nil, "no id"},
-		{"empty id", `{"id":""}`, EventMalformed, nil, "no id"},
+		{"absent members are zero", `{"name":"Ada"}`, EventProfile, &UserProfile{Name: "Ada"}, ""},
+		{"empty object", `{}`, EventProfile, &UserProfile{}, ""},
+		{"unknown enum value is kept", `{"id":"u4","allocation":{"status":{"cloud":"HIBERNATING"}}}`, EventProfile,
+			&UserProfile{ID: "u4", Allocation: AllocationCloud{Status: AllocationCloudStatus{Cloud: "HIBERNATING"}}}, ""},
+		{"invalid UTF-8", "\xff\xfe garbage", EventMalformed, nil, "not valid UTF-8"},
+		{"invalid UTF-8 in an object", "{\"id\":\"u1\",\"name\":\"\xff\"}", EventMalformed, nil, "not valid UTF-8"},
 		{"id of the wrong type", `{"id":7}`, EventMalformed, nil, "not a UserProfile"},
 		{"truncated object", `{"id":"u1","name":`, EventMalformed, nil, "not valid JSON"},
 		{"trailing data", `{"id":"u1"} {"id":"u2"}`, EventMalformed, nil, "not valid JSON"},
@@ -132,8 +137,11 @@ func TestStreamClassifyProfileMessage(t *testing.T) {
 			}
 			switch tt.kind {
 			case EventProfile:
-				if diff := cmp.Diff(tt.want, ev.Profile); diff != "" {
+				if diff := cmp.Diff(tt.want, &ev.Profile.UserProfile); diff != "" {
 					t.Errorf("profile (-want +got):\n%s", diff)
+				}
+				if raw := ev.Profile.Raw(); string(raw) != strings.TrimSpace(tt.in) {
+					t.Errorf("Raw() = %s, want the message %s", raw, tt.in)
 				}
 				if ev.Err != nil || ev.Raw != nil {
 					t.Errorf("profile event carries Err %v, Raw %q", ev.Err, ev.Raw)
@@ -163,14 +171,17 @@ func TestStreamClassifyCheckInMessage(t *testing.T) {
 			&UserLastCheckedInStreamOutput{NeedsRefresh: true, UpdateRequired: &tr, UserID: "u1",
 				LastCheckedIn: GroupedTimestamp{Value: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Readable: "now"}}, ""},
 		{"minimal", `{"needsRefresh":false}`, EventCheckIn, &UserLastCheckedInStreamOutput{}, ""},
-		{"no needsRefresh", `{"userId":"u1"}`, EventMalformed, nil, "no needsRefresh"},
-		{"null needsRefresh", `{"needsRefresh":null}`, EventMalformed, nil, "no needsRefresh"},
+		{"absent needsRefresh is false", `{"userId":"u1"}`, EventCheckIn, &UserLastCheckedInStreamOutput{UserID: "u1"}, ""},
+		{"null needsRefresh is false", `{"needsRefresh":null}`, EventCheckIn, &UserLastCheckedInStreamOutput{}, ""},
+		{"unknown members are ignored", `{"needsRefresh":true,"future":[1,2]}`, EventCheckIn, &UserLastCheckedInStreamOutput{NeedsRefresh: true}, ""},
+		{"invalid UTF-8", "\xff\xfe garbage", EventMalformed, nil, "not valid UTF-8"},
+		{"invalid UTF-8 in an object", "{\"needsRefresh\":true,\"userId\":\"\xff\"}", EventMalformed, nil, "not valid UTF-8"},
 		{"wrong type", `{"needsRefresh":"yes"}`, EventMalformed, nil, "not a UserLastCheckedInStreamOutput"},
 		{"bad time", `{"needsRefresh":true,"lastCheckedIn":{"value":"yesterday"}}`, EventMalformed, nil, "not a UserLastCheckedInStreamOutput"},
 		{"null", `null`, EventMalformed, nil, "not a JSON object"},
 		{"empty", ``, EventMalformed, nil, "not a JSON object"},
 		{"text", `hello`, EventMalformed, nil, "not a JSON object"},
-		{"truncated", `{"needsRefresh":`, EventMalformed, nil, "not a JSON object"},
+		{"truncated", `{"needsRefresh":`, EventMalformed, nil, "not valid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,15 +226,26 @@ func checkMalformed(t *testing.T, ev Event, op string, in []byte, why string) {
 // FuzzStreamClassifyProfileMessage checks the invariants of the
 // classifier: every input gives exactly one well-formed event.
 func FuzzStreamClassifyProfileMessage(f *testing.F) {
-	for _, s := range []string{``, `null`, `{}`, `{"id":"u"}`, `{"id":1}`, `"x"`, `[1]`, `{"id":"u"`, "\xff{", ` {"id":"\u0000"}`} {
+	for _, s := range []string{``, `null`, `{}`, `{"id":"u"}`, `{"id":1}`, `"x"`, `[1]`, `{"id":"u"`, "\xff{", ` {"id":"\u0000"}`,
+		"\xff\xfe garbage", "{\"id\":\"\xc3\"}", "\xed\xa0\x80"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev := classifyProfileMessage(data)
+		if ev.Kind != EventMalformed && !utf8.Valid(data) {
+			t.Fatalf("%q is not valid UTF-8 but gave %v", data, ev.Kind)
+		}
 		switch ev.Kind {
 		case EventProfile:
-			if ev.Profile == nil || ev.Profile.ID == "" || ev.Err != nil {
+			if ev.Profile == nil || ev.Err != nil || ev.Raw != nil {
 				t.Fatalf("bad profile event %+v", ev)
+			}
+			var want UserProfile
+			if err := json.Unmarshal(data, &want); err != nil {
+				t.Fatalf("%q gave a profile, but json.Unmarshal fails: %v", data, err)
+			}
+			if diff := cmp.Diff(&want, &ev.Profile.UserProfile); diff != "" {
+				t.Fatalf("profile of %q differs from json.Unmarshal (-want +got):\n%s", data, diff)
 			}
 		case EventSignedOut:
 			if ev.Profile != nil || ev.Err != nil {
@@ -320,7 +342,7 @@ func TestWatchProfileHandshake(t *testing.T) {
 	expectKind(t, s, EventConnected)
 	ev := expectKind(t, s, EventProfile)
 	want := &UserProfile{ID: "u1", Name: "Ada", Email: "Ada@example.com"}
-	if diff := cmp.Diff(want, ev.Profile); diff != "" {
+	if diff := cmp.Diff(want, &ev.Profile.UserProfile); diff != "" {
 		t.Errorf("profile (-want +got):\n%s", diff)
 	}
 	reqs := f.Requests()
@@ -433,7 +455,8 @@ func TestWatchProfileSignedOutAndMalformed(t *testing.T) {
 		{websocket.MessageText, profileMsg(t, "u1", "Ada"), EventProfile, ""},
 		{websocket.MessageText, []byte(``), EventSignedOut, ""},
 		{websocket.MessageBinary, profileMsg(t, "u1", "Ada"), EventMalformed, "binary"},
-		{websocket.MessageText, []byte(`{"name":"nobody"}`), EventMalformed, "no id"},
+		{websocket.MessageText, []byte("\xff\xfe garbage"), EventMalformed, "not valid UTF-8"},
+		{websocket.MessageText, []byte(`{"name":"nobody"}`), EventProfile, ""},
 		{websocket.MessageText, garbage, EventMalformed, "not valid JSON"},
 		{websocket.MessageText, profileMsg(t, "u2", "Grace"), EventProfile, ""},
 	}
@@ -505,12 +528,16 @@ func TestWatchProfileHandshakeStatus(t *testing.T) {
 	expectKind(t, s, EventConnected)
 	expectKind(t, s, EventProfile)
 
-	// 404 is reported the same way.
+	// 404 is an *Error too, which also says that the stream is missing;
+	// the retry after it waits the maximum backoff.
 	f.FailNext(1, http.StatusNotFound, "")
 	f.Drop()
 	seen := waitFor(t, s, "a 404", func(ev Event) bool { return ev.Kind == EventDisconnected && StatusCode(ev.Err) == 404 })
-	if !errors.Is(seen[len(seen)-1].Err, ErrNotFound) {
-		t.Errorf("Err = %v, want it to match ErrNotFound", seen[len(seen)-1].Err)
+	if err := seen[len(seen)-1].Err; !errors.Is(err, ErrNotFound) || !errors.Is(err, ErrStreamUnsupported) {
+		t.Errorf("Err = %v, want it to match ErrNotFound and ErrStreamUnsupported", err)
+	}
+	if r := expectKind(t, s, EventRetrying); r.RetryIn != 20*time.Millisecond {
+		t.Errorf("RetryIn after a 404 = %v, want the maximum backoff of fastBackoff", r.RetryIn)
 	}
 	waitFor(t, s, "profile", isProfile("Ada"))
 }
@@ -926,7 +953,7 @@ func TestStreamPushConflation(t *testing.T) {
 	t.Parallel()
 	s := &Stream{notify: make(chan struct{}, 1)}
 	s.push(Event{Kind: EventConnected})
-	s.push(Event{Kind: EventProfile, Profile: &UserProfile{ID: "1"}})
+	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "1"}}})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("a")})
 	s.push(Event{Kind: EventSignedOut})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("b")})
@@ -934,7 +961,7 @@ func TestStreamPushConflation(t *testing.T) {
 	for range MaxPendingStateEvents {
 		s.push(Event{Kind: EventRetrying})
 	}
-	s.push(Event{Kind: EventProfile, Profile: &UserProfile{ID: "2"}})
+	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "2"}}})
 	var got []string
 	for _, p := range s.queue {
 		got = append(got, p.ev.Kind.String())
@@ -980,7 +1007,7 @@ func BenchmarkStreamDelivery(b *testing.B) {
 	s := &Stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
 	s.wg.Go(func() { s.deliver(ctx) })
 	defer s.Close()
-	p := &UserProfile{ID: "u1"}
+	p := &Profile{UserProfile: UserProfile{ID: "u1"}}
 	b.ReportAllocs()
 	for b.Loop() {
 		s.push(Event{Kind: EventProfile, Profile: p})

@@ -103,12 +103,13 @@ type session struct {
 	insecure bool
 
 	transport   *http.Transport // of the client, closed when the run ends
-	recorder    *rawRecorder    // keeps the last JSON answer, for --json
 	base        string          // the address the client talks to, once known
 	discoverErr error           // why discovery found nothing, when it was tried
 	// connected is set once a TCP connection to Pieces OS succeeded: a
 	// call that then times out met a Pieces OS that is slow, not absent.
 	connected atomic.Bool
+
+	answer user.RawResponse // filled by a call made with recording, for --json
 }
 
 // run is the program: it parses args, runs the command they name and
@@ -392,9 +393,8 @@ func (s *session) client() (*user.Client, error) {
 			return conn, err
 		}
 	}
-	s.recorder = &rawRecorder{next: s.transport}
 	hc := &http.Client{
-		Transport: s.recorder,
+		Transport: s.transport,
 		// As the default client of package user: a redirect is an answer,
 		// never followed with the credentials attached.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -12,15 +13,19 @@ import (
 )
 
 // call makes one call to Pieces OS with a fresh client and the per-call
-// timeout.
+// timeout. Unless its result is a *user.Profile, which keeps its own JSON,
+// the call records its answer for --json.
 func call[T any](s *session, f func(c *user.Client, ctx context.Context) (T, error)) (T, error) {
+	var zero T
 	c, err := s.client()
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	ctx, cancel := s.callCtx()
 	defer cancel()
+	if _, isProfile := any(zero).(*user.Profile); !isProfile {
+		ctx = s.recording(ctx)
+	}
 	return f(c, ctx)
 }
 
@@ -96,9 +101,21 @@ func setupUpdate(fs *flag.FlagSet) action {
 	email := fs.String("email", "", "new email `ADDRESS`")
 	username := fs.String("username", "", "new user `NAME`")
 	picture := fs.String("picture", "", "new address of the profile picture, a `URL`")
-	file := fileFlag(fs, "whole profile to send (flags override it)")
+	file := fs.String("file", "", strings.Join([]string{
+		"read the whole profile to send from the JSON document in `FILE` ('-' for",
+		"standard input), such as the output of 'snapshot --json'; flags override it.",
+		"Members this version does not know are kept and sent, except one whose name",
+		"is close to that of a known member at the same place, which is refused as a",
+		"typo: the same name in another case or with '_' or '-', or one edit away (a",
+		"letter added, removed, changed, or two neighbours swapped) for names of 3 or",
+		"4 letters, two edits for longer names (see --allow-near-names)",
+	}, "\n      "))
+	allowNear := fs.Bool("allow-near-names", false, "with --file, send unknown members whose names are close to known ones too, for a\n      newer Pieces OS whose new member has such a name")
 	return func(s *session, _ []string) error {
 		set := flagsSet(fs)
+		if set["allow-near-names"] && !set["file"] {
+			return usagef("update: --allow-near-names needs --file")
+		}
 		apply := func(p *user.Profile) {
 			if set["name"] {
 				p.Name = *name
@@ -113,13 +130,19 @@ func setupUpdate(fs *flag.FlagSet) action {
 				p.Picture = *picture
 			}
 		}
-		if len(set) == 0 {
+		if len(set) == 0 || len(set) == 1 && set["allow-near-names"] {
 			return usagef("update: nothing to change; give --name, --email, --username, --picture or --file")
 		}
 		var doc *user.Profile
 		if set["file"] {
+			// A *user.Profile keeps the members it does not know and sends
+			// them back: --file takes what snapshot --json printed.
 			doc = new(user.Profile)
-			if err := s.readDocument("update", *file, "UserProfile", &doc.UserProfile); err != nil {
+			known := reflect.TypeFor[user.UserProfile]()
+			if *allowNear {
+				known = nil
+			}
+			if err := s.readKeepingDocument("update", *file, "UserProfile", known, doc); err != nil {
 				return err
 			}
 		}
@@ -263,7 +286,7 @@ func setupBeta(fs *flag.FlagSet) action {
 		}
 		ctx, cancel := s.callCtx()
 		defer cancel()
-		out, err := c.SetBetaStatus(ctx, &st)
+		out, err := c.SetBetaStatus(s.recording(ctx), &st)
 		if err != nil {
 			return err
 		}

@@ -1,30 +1,34 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// emit prints the result of a command: with --json the JSON Pieces OS sent
-// for v, indented (or v encoded, for a result that is not an answer of
-// Pieces OS as received), otherwise the summary text writes, aligned in
+// emit prints the result of a command: with --json the JSON Pieces OS
+// sent for v, indented, otherwise the summary text writes, aligned in
 // columns at each tab.
+//
+// The JSON Pieces OS sent, with every member (those this version does not
+// know included), is the profile's own (Profile.Raw) for a *user.Profile,
+// and otherwise the answer of the call made with the context of recording,
+// provided it is a 2xx JSON answer. Anything else (a token sent as text, a
+// result the program built) is v encoded. The JSON is printed as it is
+// read, without a second copy of it however large it is.
 func (s *session) emit(v any, text func(w io.Writer)) error {
 	if s.json {
-		if raw := s.recorder.rawFor(v); raw != nil {
-			var out bytes.Buffer
-			if json.Indent(&out, raw, "", "  ") == nil {
-				out.WriteByte('\n')
-				_, err := s.stdout.Write(out.Bytes())
-				return err
-			}
+		if raw := s.sentJSON(v); raw != nil {
+			return writeIndented(s.stdout, raw)
 		}
 		enc := json.NewEncoder(s.stdout)
 		enc.SetEscapeHTML(false)
@@ -34,6 +38,126 @@ func (s *session) emit(v any, text func(w io.Writer)) error {
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	text(tw)
 	return tw.Flush()
+}
+
+// recording returns ctx with which a call keeps its answer in s.answer,
+// for emit, when --json is given. A call whose result is a *user.Profile
+// needs none (and reading the answer for it costs a copy of the body).
+func (s *session) recording(ctx context.Context) context.Context {
+	s.answer = user.RawResponse{}
+	if !s.json {
+		return ctx
+	}
+	return user.WithRawResponse(ctx, &s.answer)
+}
+
+// sentJSON returns the JSON Pieces OS sent for v, or nil when there is
+// none: see emit.
+func (s *session) sentJSON(v any) []byte {
+	if p, ok := v.(*user.Profile); ok {
+		if raw := p.Raw(); json.Valid(raw) {
+			return raw
+		}
+		return nil
+	}
+	a := s.answer
+	if a.StatusCode/100 != 2 || len(a.Body) == 0 {
+		return nil
+	}
+	if mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type")); mt != "application/json" || !json.Valid(a.Body) {
+		return nil
+	}
+	return a.Body
+}
+
+// writeIndented writes the JSON text src to w, indented by two spaces as
+// json.Indent would, followed by a newline. It streams: whatever the size
+// of src, it holds no more than a small buffer besides. A string holding
+// bytes that are not valid UTF-8 gets U+FFFD in their place (written as the
+// escape \ufffd), so the output is always valid JSON, whatever Pieces OS
+// sent. src must be valid JSON apart from that; writeIndented does not
+// check it, so the caller passes only text that a JSON decoder accepted.
+func writeIndented(w io.Writer, src []byte) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	depth := 0
+	newline := func() {
+		bw.WriteByte('\n')
+		for range depth {
+			bw.WriteString("  ")
+		}
+	}
+	// open is set after '{' or '[': the newline before the next value is
+	// written only once it is known not to be the closing bracket.
+	open := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		if open {
+			open = false
+			if c != '}' && c != ']' {
+				depth++
+				newline()
+			} else {
+				bw.WriteByte(c)
+				continue
+			}
+		}
+		switch c {
+		case '{', '[':
+			bw.WriteByte(c)
+			open = true
+		case '}', ']':
+			depth--
+			newline()
+			bw.WriteByte(c)
+		case ',':
+			bw.WriteByte(c)
+			newline()
+		case ':':
+			bw.WriteString(": ")
+		case '"':
+			i = writeString(bw, src, i)
+		default:
+			bw.WriteByte(c)
+		}
+	}
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// writeString copies the JSON string that starts at src[start] to w,
+// putting \ufffd in place of each byte that is not part of valid UTF-8,
+// and returns the index of its closing quote.
+func writeString(w *bufio.Writer, src []byte, start int) int {
+	w.WriteByte('"')
+	i := start + 1
+	from := i // the first byte not yet written
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '\\':
+			i += 2 // an escape: its second byte is never a quote to stop at
+		case c == '"':
+			w.Write(src[from:i])
+			w.WriteByte('"')
+			return i
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size == 1 {
+				w.Write(src[from:i])
+				w.WriteString(`\ufffd`)
+				from = i + 1
+			}
+			i += size
+		}
+	}
+	w.Write(src[from:min(i, len(src))])
+	return len(src) - 1
 }
 
 // emitNothing finishes a command that has no result: it says what happened,
@@ -136,7 +260,7 @@ func describeRange(r user.AnonymousTemporalRange) string {
 }
 
 // describeProfile is the one-line account of a profile event.
-func describeProfile(p *user.UserProfile) string {
+func describeProfile(p *user.Profile) string {
 	if p == nil {
 		return "profile: none"
 	}

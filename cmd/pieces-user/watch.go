@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -26,7 +27,7 @@ const (
 // kind of a data event and its payload.
 type watchLine struct {
 	Event   string                              `json:"event"`
-	Profile *user.UserProfile                   `json:"profile,omitempty"`
+	Profile *user.Profile                       `json:"profile,omitempty"`
 	CheckIn *user.UserLastCheckedInStreamOutput `json:"checkIn,omitempty"`
 }
 
@@ -91,6 +92,10 @@ func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 			case user.EventConnected:
 				fmt.Fprintf(s.stderr, "connected to %s\n", s.base)
 			case user.EventDisconnected:
+				if errors.Is(ev.Err, user.ErrStreamUnsupported) {
+					// Retrying cannot help this Pieces OS: say so and stop.
+					return fmt.Errorf("%s: stopped: %w", name, ev.Err)
+				}
 				fmt.Fprintf(s.stderr, "disconnected: %s\n", oneLine(errText(ev.Err)))
 			case user.EventRetrying:
 				fmt.Fprintf(s.stderr, "retrying in %v (attempt %d)\n", ev.RetryIn.Round(time.Millisecond), ev.Attempt)
@@ -111,12 +116,26 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// printEvent writes one data event to standard output.
+// printEvent writes one data event to standard output. With --json a
+// profile is the message Pieces OS sent (Profile.Raw) on one line.
 func (s *session) printEvent(ev user.Event) error {
 	if s.json {
 		enc := json.NewEncoder(s.stdout)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(watchLine{Event: ev.Kind.String(), Profile: ev.Profile, CheckIn: ev.CheckIn})
+		line := struct {
+			watchLine
+			Profile json.RawMessage `json:"profile,omitempty"`
+		}{watchLine: watchLine{Event: ev.Kind.String(), CheckIn: ev.CheckIn}}
+		if ev.Profile != nil {
+			if line.Profile = ev.Profile.Raw(); line.Profile == nil {
+				b, err := json.Marshal(ev.Profile)
+				if err != nil {
+					return err
+				}
+				line.Profile = b
+			}
+		}
+		return enc.Encode(line)
 	}
 	var line string
 	switch ev.Kind {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"syscall"
@@ -34,7 +36,7 @@ func TestWatchCountSeesUpdateAndSignOut(t *testing.T) {
 
 	_, line := p.stdout.await(t, 0, "the first profile line", isEvent("profile"))
 	first := decodeLine(t, line)
-	if diff := cmp.Diff(storedProfile(t, srv), *first.Profile); diff != "" {
+	if diff := cmp.Diff(storedProfile(t, srv), first.Profile.UserProfile); diff != "" {
 		t.Errorf("first profile differs from the fake's (-want +got):\n%s", diff)
 	}
 
@@ -151,5 +153,25 @@ func TestWatchLineFormat(t *testing.T) {
 	}
 	if string(line) != `{"event":"signed-out"}` {
 		t.Errorf("signed-out line = %s", line)
+	}
+}
+
+func TestWatchCheckInsStopsWhenStreamMissing(t *testing.T) {
+	t.Parallel()
+	// A build of Pieces OS without the check-in stream answers 404 to the
+	// handshake: retrying cannot help, so the command says so and fails.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	r := mustRun(t, 1, "", nil, "--host", srv.URL, "watch-checkins", "--retry-max", "100ms")
+	if r.stdout != "" {
+		t.Errorf("stdout = %q, want nothing", r.stdout)
+	}
+	for _, want := range []string{"watch-checkins: stopped", "404", "does not serve the stream"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q lacks %q", r.stderr, want)
+		}
+	}
+	if strings.Contains(r.stderr, "retrying in") {
+		t.Errorf("the command retried a 404:\n%s", r.stderr)
 	}
 }

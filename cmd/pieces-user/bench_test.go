@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pieces-go/pieces-os-client-go/user"
+)
+
+// BenchmarkJSONSnapshotAtLimit measures `pieces-user --json snapshot`, run
+// in-process, on an answer just under user.DefaultMaxResponseBytes: the
+// read of the answer by the library and the printing of it. Besides the
+// allocations it reports peak-MiB, the largest growth of the heap seen
+// during a run (sampled; garbage not yet collected counts), and alloc-x,
+// the bytes allocated per run over the limit, which bounds the peak
+// whatever the garbage collector does. "unknown" has most of the bytes in
+// members this version does not know; "known" in one member it decodes
+// (the name), whose string is a second copy that no printing can avoid.
+func BenchmarkJSONSnapshotAtLimit(b *testing.B) {
+	for _, shape := range []string{"unknown", "known"} {
+		b.Run(shape, func(b *testing.B) {
+			body := bigSnapshot(b, shape, int(user.DefaultMaxResponseBytes)-1024)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(body)
+			}))
+			b.Cleanup(srv.Close)
+			args := []string{"--host", srv.URL, "--json", "snapshot"}
+			var printed countingWriter
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			var peak, allocated uint64
+			for b.Loop() {
+				printed.n = 0
+				p, a := measurePeak(func() {
+					var stderr bytes.Buffer
+					if code := run(b.Context(), args, strings.NewReader(""), &printed, &stderr); code != exitOK {
+						b.Fatalf("exit %d: %s", code, stderr.String())
+					}
+				})
+				peak, allocated = max(peak, p), max(allocated, a)
+			}
+			if printed.n < int64(len(body))/2 {
+				b.Fatalf("printed %d bytes of an answer of %d", printed.n, len(body))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			b.ReportMetric(float64(allocated)/float64(user.DefaultMaxResponseBytes), "alloc-x")
+		})
+	}
+}
+
+// bigSnapshot builds the JSON of a snapshot answer of about size bytes.
+func bigSnapshot(tb testing.TB, shape string, size int) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	buf.Grow(size)
+	buf.WriteString(`{"user":{"id":"u1","email":"ada@example.com","aesthetics":{"font":{"size":12},"theme":{"dark":true}},`)
+	switch shape {
+	case "unknown":
+		buf.WriteString(`"history":[`)
+		for i := 0; buf.Len() < size-200; i++ {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			fmt.Fprintf(&buf, `{"at":"2026-11-%02dT08:00:00Z","what":"opened the desktop app","n":%d}`, i%28+1, i)
+		}
+		buf.WriteString(`],"name":"Ada"`)
+	case "known":
+		buf.WriteString(`"name":"`)
+		buf.WriteString(strings.Repeat("Ada ", (size-buf.Len()-10)/4))
+		buf.WriteByte('"')
+	}
+	buf.WriteString(`}}`)
+	if buf.Len() > size {
+		tb.Fatalf("built %d bytes, more than %d", buf.Len(), size)
+	}
+	return buf.Bytes()
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)
+
+// measurePeak runs f and returns the largest growth of the heap's objects
+// over their amount before f, read every 50µs while f runs, and the bytes
+// f allocated in all. A GC runs first, so that the start is the live heap,
+// and the GC runs often while f runs (GOGC=5); the reading still counts
+// objects that are dead but not yet swept, so it errs high.
+func measurePeak(f func()) (peak, allocated uint64) {
+	defer debug.SetGCPercent(debug.SetGCPercent(5))
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
+	read := func() (objects, allocs uint64) {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64(), sample[1].Value.Uint64()
+	}
+	base, allocBase := read()
+	var (
+		top  atomic.Uint64
+		stop = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	note := func() {
+		if v, _ := read(); v > base && v-base > top.Load() {
+			top.Store(v - base)
+		}
+	}
+	wg.Go(func() {
+		t := time.NewTicker(50 * time.Microsecond)
+		defer t.Stop()
+		for {
+			note()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	f()
+	close(stop)
+	wg.Wait()
+	note()
+	_, allocEnd := read()
+	return top.Load(), allocEnd - allocBase
+}
+
+// BenchmarkJSONPrintAtLimit measures the printing alone of a --json
+// result of just under user.DefaultMaxResponseBytes, once the library holds
+// it: a profile, whose JSON Profile.Raw copies once, and another answer,
+// recorded with user.WithRawResponse, which is printed without a copy.
+// Either way the indented text goes to standard output through one small
+// buffer.
+func BenchmarkJSONPrintAtLimit(b *testing.B) {
+	body := bigSnapshot(b, "unknown", int(user.DefaultMaxResponseBytes)-1024)
+	var answer struct{ User *user.Profile }
+	if err := json.Unmarshal(body, &answer); err != nil {
+		b.Fatal(err)
+	}
+	var out countingWriter
+	for _, tt := range []struct {
+		name string
+		v    any
+	}{{"profile", answer.User}, {"answer", struct{}{}}} {
+		b.Run(tt.name, func(b *testing.B) {
+			s := &session{stdout: &out, json: true}
+			s.answer = user.RawResponse{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				out.n = 0
+				p, _ := measurePeak(func() {
+					if err := s.emit(tt.v, nil); err != nil {
+						b.Fatal(err)
+					}
+				})
+				peak = max(peak, p)
+			}
+			if out.n < int64(len(body))/2 {
+				b.Fatalf("printed %d bytes of an answer of %d", out.n, len(body))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+		})
+	}
+}
