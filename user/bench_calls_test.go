@@ -435,3 +435,19 @@ func profileOf(p *user.Profile) *user.UserProfile {
 	}
 	return &p.UserProfile
 }
+
+// BenchmarkProfileEncode measures one encoding of the default profile: the
+// price of the check that a lossless write (UpdateVanity, Update) makes
+// before it sends a profile read from Pieces OS, and that the gen and raw
+// ways do not make. internal/benchcheck allows the two-request calls this
+// much beyond the generated client.
+func BenchmarkProfileEncode(b *testing.B) {
+	p := usertest.DefaultProfile()
+	enc := json.NewEncoder(io.Discard)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := enc.Encode(&p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

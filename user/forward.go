@@ -116,14 +116,33 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 
 // canonical reports whether src is exactly what this version encodes for
 // the profile it decoded from src. Its slices and maps may have been
-// changed since through UserProfile, which only makes the test fail.
+// changed since through UserProfile, which only makes the test fail. The
+// encoding is compared with src as it is written, never kept.
 func (p *Profile) canonical() bool {
 	var v any = &p.read
 	if p.member != "" {
 		v = ReturnedUserProfile{Schema: p.schema, User: &p.read}
 	}
-	b, err := json.Marshal(v)
-	return err == nil && bytes.Equal(b, p.src)
+	w := sameAs{want: p.src, equal: true}
+	return json.NewEncoder(&w).Encode(v) == nil && w.equal && w.off == len(p.src)
+}
+
+// sameAs is a writer that checks that what is written to it is want,
+// followed by at most the newline json.Encoder ends a value with.
+type sameAs struct {
+	want  []byte
+	off   int
+	equal bool
+}
+
+func (w *sameAs) Write(b []byte) (int, error) {
+	rest := w.want[w.off:]
+	n := min(len(b), len(rest))
+	if !bytes.Equal(b[:n], rest[:n]) || (len(b) > n && string(b[n:]) != "\n") {
+		w.equal = false
+	}
+	w.off += n
+	return len(b), nil
 }
 
 // UnmarshalJSON decodes a profile tolerantly (members this version does not
