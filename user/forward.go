@@ -40,7 +40,9 @@ type Profile struct {
 }
 
 // Raw returns the JSON that Pieces OS sent for this profile, or nil when
-// the profile was built by the caller. The result is a new slice each time.
+// the profile was built by the caller. The result shares memory with the
+// profile, which reads it again when it is written back: treat it as read
+// only (bytes.Clone it to keep a copy that may change).
 func (p *Profile) Raw() json.RawMessage {
 	if p == nil {
 		return nil
@@ -49,26 +51,42 @@ func (p *Profile) Raw() json.RawMessage {
 	return raw
 }
 
-// raw picks the profile's JSON out of src.
+// raw picks the profile's JSON out of src without copying it.
 func (p *Profile) raw() (json.RawMessage, error) {
 	if len(p.src) == 0 {
 		return nil, nil
 	}
 	if p.member == "" {
-		return bytes.Clone(p.src), nil
+		return p.src, nil
 	}
 	// Snapshot's profile is the member "user"; encoding/json finds it as
 	// gen did, a name in another case included.
 	var wrapper struct {
-		User json.RawMessage `json:"user"`
+		User within `json:"user"`
 	}
 	if err := json.Unmarshal(p.src, &wrapper); err != nil {
 		return nil, err
 	}
-	if len(wrapper.User) == 0 || string(wrapper.User) == "null" {
+	u := []byte(wrapper.User)
+	if len(u) == 0 || string(u) == "null" {
 		return nil, nil
 	}
-	return wrapper.User, nil
+	// json.Unmarshal hands UnmarshalJSON a part of its input, which is
+	// kept; should it ever hand a buffer of its own, that is copied.
+	if i := cap(p.src) - cap(u); i >= 0 && i < len(p.src) && &p.src[i] == &u[0] {
+		return u, nil
+	}
+	return bytes.Clone(u), nil
+}
+
+// within is a JSON value as it stands in the document being decoded.
+type within []byte
+
+// UnmarshalJSON keeps b itself rather than a copy: the document it is
+// part of is never modified.
+func (w *within) UnmarshalJSON(b []byte) error {
+	*w = b
+	return nil
 }
 
 // MarshalJSON encodes the profile. A profile built by the caller encodes as

@@ -283,3 +283,21 @@ func TestEveryEditDecodesAndKeepsTheUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestRawSharesTheAnswer checks that Raw picks the profile out of the
+// answer Snapshot read without copying it: printing the profile of a large
+// answer must not hold it twice.
+func TestRawSharesTheAnswer(t *testing.T) {
+	_, c := newerClient(t)
+	p, err := c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := p.Raw()
+	if len(first) == 0 {
+		t.Fatal("Raw is empty")
+	}
+	if again := p.Raw(); &again[0] != &first[0] {
+		t.Error("two calls of Raw return different copies, want the same part of the answer")
+	}
+}
