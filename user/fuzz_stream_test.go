@@ -71,8 +71,8 @@ func FuzzStreamClassifyCheckInMessage(f *testing.F) {
 				t.Fatalf("the check-in %q was judged malformed: %v", data, ev.Err)
 			}
 			var oe *OpError
-			if !errors.As(ev.Err, &oe) || oe.Op != opStreamCheckIn || !errors.Is(ev.Err, ErrMalformedResponse) {
-				t.Fatalf("Err = %#v, want an *OpError of %s wrapping ErrMalformedResponse", ev.Err, opStreamCheckIn)
+			if !errors.As(ev.Err, &oe) || oe.Op != OpStreamUserLastCheckedIn || !errors.Is(ev.Err, ErrMalformedResponse) {
+				t.Fatalf("Err = %#v, want an *OpError of %s wrapping ErrMalformedResponse", ev.Err, OpStreamUserLastCheckedIn)
 			}
 			if len(ev.Raw) > MaxRawExcerpt || !bytes.Equal(ev.Raw, data[:min(len(data), MaxRawExcerpt)]) {
 				t.Fatalf("Raw = %q, want the first %d bytes of %q", ev.Raw, MaxRawExcerpt, data)

@@ -56,14 +56,6 @@ var ErrMessageTooLarge = errors.New("stream message exceeds the read limit")
 // holds as well. See WatchCheckIns for what the Stream does next.
 var ErrStreamUnsupported = errors.New("this Pieces OS does not serve the stream")
 
-// Operation ids and routes of the two streams.
-const (
-	opStreamUser       = "streamUser"
-	opStreamCheckIn    = "streamUserLastCheckedIn"
-	routeStreamUser    = "/user/stream"
-	routeStreamCheckIn = "/user/last_checked_in/stream"
-)
-
 // EventKind says what an Event reports.
 type EventKind int
 
@@ -292,7 +284,7 @@ func (s *Stream) Close() error {
 // arrive as events, and the Stream retries until it is closed or ctx ends.
 // A 404 on the handshake is handled as WatchCheckIns describes.
 func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream, error) {
-	return c.watch(ctx, streamRoute{op: opStreamUser, path: routeStreamUser, classify: classifyProfileMessage}, opts)
+	return c.watch(ctx, streamRoute{op: OpStreamUser, path: epStreamUser.path, classify: classifyProfileMessage}, opts)
 }
 
 // WatchCheckIns follows /user/last_checked_in/stream (operation
@@ -318,7 +310,7 @@ func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream
 // use for a Stream that may never deliver closes it when it sees
 // ErrStreamUnsupported.
 func (c *Client) WatchCheckIns(ctx context.Context, opts ...WatchOption) (*Stream, error) {
-	return c.watch(ctx, streamRoute{op: opStreamCheckIn, path: routeStreamCheckIn, classify: classifyCheckInMessage}, opts)
+	return c.watch(ctx, streamRoute{op: OpStreamUserLastCheckedIn, path: epStreamUserLastCheckedIn.path, classify: classifyCheckInMessage}, opts)
 }
 
 // streamRoute describes one of the two streams.
@@ -635,7 +627,7 @@ func backoffDelay(n int, lo, hi time.Duration, randN func(int64) int64) time.Dur
 //     type) is an EventMalformed.
 func classifyProfileMessage(data []byte) Event {
 	if !utf8.Valid(data) {
-		return malformed(opStreamUser, data, "text message is not valid UTF-8")
+		return malformed(OpStreamUser, data, "text message is not valid UTF-8")
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
@@ -650,9 +642,9 @@ func classifyProfileMessage(data []byte) Event {
 	var u UserProfile
 	if err := json.Unmarshal(trimmed, &u); err != nil {
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return malformed(opStreamUser, data, "message is not valid JSON")
+			return malformed(OpStreamUser, data, "message is not valid JSON")
 		}
-		return malformed(opStreamUser, data, "message is not a UserProfile: "+err.Error())
+		return malformed(OpStreamUser, data, "message is not a UserProfile: "+err.Error())
 	}
 	return Event{Kind: EventProfile, Profile: &Profile{UserProfile: u, read: u, src: trimmed}}
 }
@@ -663,18 +655,18 @@ func classifyProfileMessage(data []byte) Event {
 // (an absent needsRefresh is false); anything else is an EventMalformed.
 func classifyCheckInMessage(data []byte) Event {
 	if !utf8.Valid(data) {
-		return malformed(opStreamCheckIn, data, "text message is not valid UTF-8")
+		return malformed(OpStreamUserLastCheckedIn, data, "text message is not valid UTF-8")
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return malformed(opStreamCheckIn, data, "message is not a JSON object")
+		return malformed(OpStreamUserLastCheckedIn, data, "message is not a JSON object")
 	}
 	var out UserLastCheckedInStreamOutput
 	if err := json.Unmarshal(trimmed, &out); err != nil {
 		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return malformed(opStreamCheckIn, data, "message is not valid JSON")
+			return malformed(OpStreamUserLastCheckedIn, data, "message is not valid JSON")
 		}
-		return malformed(opStreamCheckIn, data, "message is not a UserLastCheckedInStreamOutput: "+err.Error())
+		return malformed(OpStreamUserLastCheckedIn, data, "message is not a UserLastCheckedInStreamOutput: "+err.Error())
 	}
 	return Event{Kind: EventCheckIn, CheckIn: &out}
 }

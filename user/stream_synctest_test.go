@@ -133,7 +133,7 @@ func TestStreamSynctestDialTimeout(t *testing.T) {
 			t.Errorf("handshake given up after %v, want %v", took, dialTimeout)
 		}
 		var oe *OpError
-		if !errors.Is(ev.Err, context.DeadlineExceeded) || !errors.As(ev.Err, &oe) || oe.Op != opStreamUser {
+		if !errors.Is(ev.Err, context.DeadlineExceeded) || !errors.As(ev.Err, &oe) || oe.Op != OpStreamUser {
 			t.Errorf("Err = %v, want an *OpError of streamUser wrapping context.DeadlineExceeded", ev.Err)
 		}
 		expectKind(t, s, EventRetrying)
@@ -233,8 +233,8 @@ func TestStreamSynctestUnsupportedStream(t *testing.T) {
 				t.Errorf("attempt %d: Err = %v, want it to match ErrStreamUnsupported and ErrNotFound", attempt, ev.Err)
 			}
 			var e *Error
-			if !errors.As(ev.Err, &e) || e.Op != opStreamCheckIn || e.StatusCode != http.StatusNotFound {
-				t.Errorf("attempt %d: Err = %#v, want an *Error of %s with status 404", attempt, ev.Err, opStreamCheckIn)
+			if !errors.As(ev.Err, &e) || e.Op != OpStreamUserLastCheckedIn || e.StatusCode != http.StatusNotFound {
+				t.Errorf("attempt %d: Err = %#v, want an *Error of %s with status 404", attempt, ev.Err, OpStreamUserLastCheckedIn)
 			}
 			if msg := ev.Err.Error(); !strings.Contains(msg, "404") || !strings.Contains(msg, ErrStreamUnsupported.Error()) {
 				t.Errorf("attempt %d: message %q does not say 404 and that the stream is unsupported", attempt, msg)

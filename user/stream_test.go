@@ -151,7 +151,7 @@ func TestStreamClassifyProfileMessage(t *testing.T) {
 					t.Errorf("signed-out event carries Profile %v, Err %v", ev.Profile, ev.Err)
 				}
 			case EventMalformed:
-				checkMalformed(t, ev, opStreamUser, []byte(tt.in), tt.err)
+				checkMalformed(t, ev, OpStreamUser, []byte(tt.in), tt.err)
 			}
 		})
 	}
@@ -196,7 +196,7 @@ func TestStreamClassifyCheckInMessage(t *testing.T) {
 				}
 				return
 			}
-			checkMalformed(t, ev, opStreamCheckIn, []byte(tt.in), tt.err)
+			checkMalformed(t, ev, OpStreamUserLastCheckedIn, []byte(tt.in), tt.err)
 		})
 	}
 }
@@ -267,10 +267,10 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 func TestStreamURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ base, route, want string }{
-		{"http://127.0.0.1:39300", routeStreamUser, "ws://127.0.0.1:39300/user/stream"},
-		{"https://pieces.example:8443", routeStreamUser, "wss://pieces.example:8443/user/stream"},
-		{"http://localhost:1000/prefix/", routeStreamCheckIn, "ws://localhost:1000/prefix/user/last_checked_in/stream"},
-		{"https://[::1]:5323/a/b", routeStreamCheckIn, "wss://[::1]:5323/a/b/user/last_checked_in/stream"},
+		{"http://127.0.0.1:39300", epStreamUser.path, "ws://127.0.0.1:39300/user/stream"},
+		{"https://pieces.example:8443", epStreamUser.path, "wss://pieces.example:8443/user/stream"},
+		{"http://localhost:1000/prefix/", epStreamUserLastCheckedIn.path, "ws://localhost:1000/prefix/user/last_checked_in/stream"},
+		{"https://[::1]:5323/a/b", epStreamUserLastCheckedIn.path, "wss://[::1]:5323/a/b/user/last_checked_in/stream"},
 	}
 	for _, tt := range tests {
 		u, err := parseBaseURL(tt.base)
@@ -411,7 +411,7 @@ func TestWatchCheckIns(t *testing.T) {
 
 	f.Send(websocket.MessageText, []byte(`null`))
 	ev := expectKind(t, s, EventMalformed)
-	checkMalformed(t, ev, opStreamCheckIn, []byte(`null`), "not a JSON object")
+	checkMalformed(t, ev, OpStreamUserLastCheckedIn, []byte(`null`), "not a JSON object")
 
 	f.Set([]byte(`{"needsRefresh":true,"userId":"u1"}`))
 	if ev := expectKind(t, s, EventCheckIn); !ev.CheckIn.NeedsRefresh {
@@ -467,7 +467,7 @@ func TestWatchProfileSignedOutAndMalformed(t *testing.T) {
 			t.Fatalf("step %d: got %v (Err %v), want %v", i, ev.Kind, ev.Err, st.kind)
 		}
 		if st.kind == EventMalformed {
-			op := opStreamUser
+			op := OpStreamUser
 			checkMalformed(t, ev, op, st.msg, st.why)
 		}
 	}
@@ -518,7 +518,7 @@ func TestWatchProfileHandshakeStatus(t *testing.T) {
 			t.Errorf("Err = %v, want it to match ErrNotSignedIn", ev.Err)
 		}
 		var e *Error
-		if !errors.As(ev.Err, &e) || e.Op != opStreamUser || e.StatusCode != 511 || e.Body != "sign in first" {
+		if !errors.As(ev.Err, &e) || e.Op != OpStreamUser || e.StatusCode != 511 || e.Body != "sign in first" {
 			t.Errorf("Err = %#v, want *Error{Op: streamUser, StatusCode: 511, Body: sign in first}", ev.Err)
 		}
 		if ev := expectKind(t, s, EventRetrying); ev.Attempt != attempt || ev.RetryIn <= 0 {
@@ -644,7 +644,7 @@ func TestWatchProfileAbruptDrop(t *testing.T) {
 		t.Errorf("Err = %v, want no close status after a drop", ev.Err)
 	}
 	var oe *OpError
-	if !errors.As(ev.Err, &oe) || oe.Op != opStreamUser || !strings.Contains(ev.Err.Error(), "connection lost") {
+	if !errors.As(ev.Err, &oe) || oe.Op != OpStreamUser || !strings.Contains(ev.Err.Error(), "connection lost") {
 		t.Errorf("Err = %v, want an *OpError of streamUser saying the connection was lost", ev.Err)
 	}
 	if ev := expectKind(t, s, EventRetrying); ev.Attempt != 1 {

@@ -379,7 +379,11 @@ func setupFeature(fs *flag.FlagSet) action {
 	source := fs.String("source", "", "application `NAME`, for DENIED_WORKSTREAM_PATTERN_ENGINE_SOURCES")
 	bundle := fs.String("bundle-id", "", "bundle `ID` of the --source application")
 	website := fs.String("website", "", "`URL` of a website, for DENIED_WORKSTREAM_PATTERN_ENGINE_WEBSITES")
-	processing := fs.String("processing", "", "processing `MODE`: LOCAL, CLOUD or BLENDED, for EXTERNAL_PROVIDER_PROCESSING")
+	var modes []string
+	for _, m := range specProcessingModes() {
+		modes = append(modes, string(m))
+	}
+	processing := fs.String("processing", "", "processing `MODE` ("+strings.Join(modes, ", ")+"), for EXTERNAL_PROVIDER_PROCESSING")
 	file := fileFlag(fs, "context (a HasFeatureAccessContext; flags override it)")
 	return func(s *session, args []string) error {
 		feature, err := parseFeature(args[0])

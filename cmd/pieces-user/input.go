@@ -369,10 +369,13 @@ func parseFeature(arg string) (user.HasFeatureAccessEnum, error) {
 
 // parseProcessing reads the --processing flag of feature.
 func parseProcessing(arg string) (user.CapabilitiesEnum, error) {
-	for _, c := range []user.CapabilitiesEnum{user.CapabilitiesEnumLOCAL, user.CapabilitiesEnumCLOUD, user.CapabilitiesEnumBLENDED} {
+	modes := specProcessingModes()
+	names := make([]string, 0, len(modes))
+	for _, c := range modes {
 		if strings.EqualFold(arg, string(c)) {
 			return c, nil
 		}
+		names = append(names, string(c))
 	}
-	return "", usagef("feature: --processing %q is not one of LOCAL, CLOUD, BLENDED", arg)
+	return "", usagef("feature: --processing %q is not one of %s", arg, strings.Join(names, ", "))
 }

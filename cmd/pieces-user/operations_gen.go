@@ -53,3 +53,13 @@ func specFeatures() []user.HasFeatureAccessEnum {
 		user.HasFeatureAccessEnumEXTERNALPROVIDERPROCESSING,
 	}
 }
+
+// specProcessingModes lists every value of CapabilitiesEnum but UNKNOWN,
+// in the order of the spec: what feature --processing accepts.
+func specProcessingModes() []user.CapabilitiesEnum {
+	return []user.CapabilitiesEnum{
+		user.CapabilitiesEnumLOCAL,
+		user.CapabilitiesEnumCLOUD,
+		user.CapabilitiesEnumBLENDED,
+	}
+}

@@ -27,6 +27,7 @@ type model struct {
 	ops      []operation // ordered by operation ID
 	schemas  []schema    // ordered by Go name
 	features []enumValue // HasFeatureAccessEnum in spec order, UNKNOWN left out
+	modes    []enumValue // CapabilitiesEnum in spec order, UNKNOWN left out
 }
 
 // operation is one operation of the spec.
@@ -110,8 +111,12 @@ func load(root string) (*model, error) {
 					return nil, fmt.Errorf("gen defines no constant for the value %q of %s; run `make generate` first", sv, name)
 				}
 				s.enum = append(s.enum, enumValue{value: sv, goName: c})
-				if name == "HasFeatureAccessEnum" && sv != "UNKNOWN" {
+				switch {
+				case sv == "UNKNOWN":
+				case name == "HasFeatureAccessEnum":
 					m.features = append(m.features, enumValue{value: sv, goName: c})
+				case name == "CapabilitiesEnum":
+					m.modes = append(m.modes, enumValue{value: sv, goName: c})
 				}
 			}
 			slices.SortFunc(s.enum, func(a, b enumValue) int { return cmp.Compare(a.goName, b.goName) })

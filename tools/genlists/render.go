@@ -126,6 +126,13 @@ func renderCLI(m *model) ([]byte, error) {
 	for _, f := range m.features {
 		fmt.Fprintf(&b, "\t\tuser.%s,\n", f.goName)
 	}
+	b.WriteString("\t}\n}\n\n")
+	b.WriteString("// specProcessingModes lists every value of CapabilitiesEnum but UNKNOWN,\n")
+	b.WriteString("// in the order of the spec: what feature --processing accepts.\n")
+	b.WriteString("func specProcessingModes() []user.CapabilitiesEnum {\n\treturn []user.CapabilitiesEnum{\n")
+	for _, f := range m.modes {
+		fmt.Fprintf(&b, "\t\tuser.%s,\n", f.goName)
+	}
 	b.WriteString("\t}\n}\n")
 	return b.Bytes(), nil
 }
