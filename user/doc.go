@@ -5,13 +5,15 @@
 // Refresh, Update, UpdateVanity, HasFeatureAccess and the rest; each
 // method's documentation names the route it calls. Every non-2xx answer is
 // an *Error that errors.Is matches against a sentinel per status
-// (ErrVanityTaken for 409, ErrNotImplemented for 501, ErrNotSignedIn for 511,
-// ...). Other failures are an *OpError: bad arguments (ErrInvalidInput),
-// transport errors, and answers that are not what the operation documents
-// (ErrMalformedResponse, ErrResponseTooLarge). Snapshot reports a Pieces OS
-// without a signed-in user as ErrSignedOut. GET operations are retried after
-// transport errors and 502, 503 and 504 answers (see RetryPolicy); POST
-// operations never are.
+// (ErrConflict for 409, ErrNotImplemented for 501, ErrNotSignedIn for 511,
+// ErrUpdateRequired for Pieces OS's own 593, ...). Other failures are an
+// *OpError: bad arguments (ErrInvalidInput), transport errors, and answers
+// that cannot be used (ErrMalformedResponse, ErrResponseTooLarge). Snapshot
+// reports a Pieces OS without a signed-in user as an *OpError wrapping
+// ErrSignedOut, which also matches ErrNotSignedIn. GET operations are
+// retried after transport errors and 429, 502, 503 and 504 answers,
+// honouring Retry-After (see RetryPolicy); never after 501, 511 or 593, and
+// POST operations never are.
 //
 // Answers are read liberally: members this version does not know, enum
 // values it does not list and absent members (left at their zero value) are
@@ -21,8 +23,12 @@
 // WithRawResponse captures the answer of any call.
 //
 // WatchProfile and WatchCheckIns follow the two WebSocket streams and
-// reconnect on their own. Discover finds a running Pieces OS on its port
-// range.
+// reconnect on their own. Discover and DiscoverInstance find a running
+// Pieces OS: through the port file it writes, then by scanning its port
+// ranges, telling a ready instance from one still migrating its database;
+// DiscoverAll lists every instance with its version and kind. Health and
+// Version read the two routes every Pieces OS serves beside the User API,
+// and DefaultVersionWindow says which versions this package supports.
 //
 // The models are those of package gen, re-exported here as type aliases, so
 // ordinary use never imports gen.
@@ -106,6 +112,12 @@
 //     reads, the oldest are dropped.
 //
 // The events that are delivered arrive in the order they happened.
+//
+// A Pieces OS that answers the handshake with 404 does not serve the
+// stream (some builds lack the check-in stream): the EventDisconnected
+// error then matches ErrStreamUnsupported, and the Stream keeps trying at
+// the longest wait of WithBackoff, so that a Pieces OS updated meanwhile
+// is picked up; a consumer that would rather stop calls Close.
 //
 // A Stream ends when its context is cancelled or Close is called: the
 // socket is closed with a normal closure, every goroutine of the Stream
