@@ -306,6 +306,12 @@ type rawResponseKey struct{}
 // that is retried, UpdateVanity's read and then its update) r holds the
 // last answer; when no answer arrived, r is left as it was. r must not be
 // read while the call runs.
+//
+// Body is the whole body as the call read it (sharing memory with what the
+// call returns: treat it as read only), with three exceptions: an error
+// answer's body is read up to 64 KiB, a body over the size limit of
+// WithMaxResponseBytes is left out (nil), and of a 2xx body that could not
+// be decoded as JSON the first 64 KiB are kept.
 func WithRawResponse(ctx context.Context, r *RawResponse) context.Context {
 	return context.WithValue(ctx, rawResponseKey{}, r)
 }

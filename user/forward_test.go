@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,6 +132,18 @@ func TestWithRawResponse(t *testing.T) {
 		p, err := c.Refresh(user.WithRawResponse(t.Context(), &raw))
 		if p != nil || !errors.Is(err, user.ErrResponseTooLarge) || raw.StatusCode != 200 || raw.Body != nil {
 			t.Errorf("Refresh = %v, %v, raw %d %q; want ErrResponseTooLarge and no raw body", p, err, raw.StatusCode, raw.Body)
+		}
+	})
+	t.Run("long and not JSON", func(t *testing.T) {
+		t.Parallel()
+		// gen returns nothing of a body it cannot decode: raw keeps its
+		// first 64 KiB.
+		body := `{"id":"` + strings.Repeat("x", 100<<10)
+		c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body})
+		var raw user.RawResponse
+		_, err := c.Refresh(user.WithRawResponse(t.Context(), &raw))
+		if !errors.Is(err, user.ErrMalformedResponse) || string(raw.Body) != body[:64<<10] {
+			t.Errorf("Refresh = %v, raw body of %d bytes; want ErrMalformedResponse and the first %d bytes", err, len(raw.Body), 64<<10)
 		}
 	})
 	t.Run("no answer", func(t *testing.T) {

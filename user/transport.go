@@ -208,31 +208,33 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // receive prepares the answer that gen will read. A 2xx body is read by gen
 // through a limit that fails with ErrResponseTooLarge and copies nothing;
 // a non-2xx body is read here, up to maxErrorRead bytes, for the *Error.
-// When the caller asked for the raw answer, the body is read here once, so
-// that the caller gets it even when gen cannot decode it.
+// When the caller asked for the raw answer, finish hands it the body gen
+// read; the limit keeps the first maxErrorRead bytes besides, for an
+// answer that gen then fails to decode and so does not return.
 func (c *Client) receive(st *call, resp *http.Response) *http.Response {
 	if st == nil {
 		return resp
 	}
 	st.resp = resp
+	if st.raw != nil {
+		*st.raw = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header}
+	}
 	if resp.StatusCode/100 != 2 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBody, maxErrorRead)))
 		resp.Body.Close()
 		st.errBody = b
 		resp.Body = io.NopCloser(bytes.NewReader(b))
-	} else {
-		st.body = limitedBody{rc: resp.Body, left: c.maxBody, limit: c.maxBody, st: st}
-		resp.Body = &st.body
+		return resp
 	}
+	st.body = limitedBody{rc: resp.Body, left: c.maxBody, limit: c.maxBody, st: st}
 	if st.raw != nil {
-		*st.raw = RawResponse{StatusCode: resp.StatusCode, Header: resp.Header}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err == nil {
-			st.raw.Body = b
+		n := min(c.maxBody, maxErrorRead)
+		if resp.ContentLength >= 0 {
+			n = min(n, resp.ContentLength)
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
+		st.body.head = make([]byte, 0, n)
 	}
+	resp.Body = &st.body
 	return resp
 }
 
@@ -243,6 +245,7 @@ type limitedBody struct {
 	rc          io.ReadCloser
 	left, limit int64
 	st          *call
+	head        []byte // the first bytes read, up to its capacity; nil keeps none
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -254,6 +257,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
+	if b.head != nil {
+		b.head = append(b.head, p[:min(n, cap(b.head)-len(b.head))]...)
+	}
 	switch {
 	case b.left < 0:
 		b.st.readErr = fmt.Errorf("%w (more than %d bytes)", ErrResponseTooLarge, b.limit)
@@ -274,6 +280,19 @@ type answer interface{ GetBody() []byte }
 // nil for a 2xx answer labelled with the media type want ("" checks none).
 func (c *Client) finish(st *call, r answer, err error, want string) error {
 	op := st.ep.op
+	if st.raw != nil && st.resp != nil {
+		switch {
+		case st.resp.StatusCode/100 != 2:
+			st.raw.Body = st.errBody
+		case st.readErr != nil:
+			// Over the limit, or cut short: there is no whole body.
+		case err == nil:
+			st.raw.Body = r.GetBody()
+		default:
+			// gen could not decode the body and returned none of it.
+			st.raw.Body = st.body.head
+		}
+	}
 	switch {
 	case err != nil && st.resp == nil:
 		// The request could not be built or sent.
