@@ -23,7 +23,7 @@ const (
 // api/openapi.yaml: they belong to every Pieces OS, not to the User API,
 // answer plain text in more than one form, and take no credentials.
 var (
-	epHealth  = endpoint{op: OpHealth, method: http.MethodGet, path: "/.well-known/health", accept: acceptTextJSON, statuses: []int{200}}
+	epHealth  = endpoint{op: OpHealth, method: http.MethodGet, path: "/.well-known/health", accept: acceptTextJSON, statuses: []int{200}, once: true}
 	epVersion = endpoint{op: OpVersion, method: http.MethodGet, path: "/.well-known/version", accept: acceptTextJSON, statuses: []int{200}}
 )
 
@@ -251,7 +251,8 @@ func (w VersionWindow) String() string { return ">=" + w.Min.String() + " <" + w
 // "migrating" is a Health in HealthMigrating, whatever its status; any
 // other non-2xx answer is an *Error, and a 2xx answer in neither known form
 // is HealthUnknown with its Text. The request carries no credentials: the
-// route needs none.
+// route needs none. It is sent once, whatever the RetryPolicy: a caller
+// that waits for Pieces OS to be ready polls Health itself.
 //
 // GET /.well-known/health
 func (c *Client) Health(ctx context.Context) (Health, error) {

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -276,5 +278,35 @@ func TestMiddlewareStatuses(t *testing.T) {
 	}
 	if errors.Is(&user.Error{StatusCode: 593}, user.ErrUnauthorized) || !errors.Is(&user.Error{StatusCode: 593}, user.ErrUpdateRequired) {
 		t.Error("593 matches the wrong sentinel")
+	}
+}
+
+// TestHealthIsSentOnce checks that Health makes one request even when the
+// answer is one that GET calls retry (503): it is a probe, and its caller
+// polls.
+func TestHealthIsSentOnce(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "migrating")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := user.New(user.WithBaseURL(srv.URL), user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := c.Health(t.Context()); err != nil || h.State != user.HealthMigrating {
+		t.Fatalf("Health = %+v, %v; want migrating", h, err)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Errorf("Health sent %d requests, want 1", n)
+	}
+	// Version, an ordinary GET, is retried.
+	requests.Store(0)
+	_, err = c.Version(t.Context())
+	if n := requests.Load(); n != 3 || user.StatusCode(err) != http.StatusServiceUnavailable {
+		t.Errorf("Version sent %d requests and returned %v, want 3 requests and the 503", n, err)
 	}
 }

@@ -41,6 +41,7 @@ type endpoint struct {
 	stream     bool   // a WebSocket route
 	jsonErrors bool   // some error status has an application/json body (HasFeatureAccess's 400 and 422)
 	statuses   []int  // the documented statuses, ascending
+	once       bool   // sent once even as a GET (a probe whose caller polls)
 }
 
 // call is the state of one method call. It is also the context the call
@@ -122,7 +123,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	st, _ := ctx.Value(callKey{}).(*call)
 	attempts := 1
-	if req.Method == http.MethodGet {
+	if req.Method == http.MethodGet && (st == nil || !st.ep.once) {
 		attempts = max(c.retry.MaxAttempts, 1)
 	}
 	for attempt := 1; ; attempt++ {
