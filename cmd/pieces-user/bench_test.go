@@ -181,3 +181,36 @@ func BenchmarkJSONPrintAtLimit(b *testing.B) {
 		})
 	}
 }
+
+// TestJSONSnapshotMemory bounds what `pieces-user --json snapshot`
+// allocates for an answer at the size limit whose bytes are in members this
+// version does not know: the library's read (about 2.2 times the body) and
+// a printing that copies nothing more. It runs alone, not in parallel, so
+// the count is the command's.
+func TestJSONSnapshotMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 16 MiB bodies")
+	}
+	if raceEnabled {
+		t.Skip("the race detector changes what is allocated")
+	}
+	body := bigSnapshot(t, "unknown", int(user.DefaultMaxResponseBytes)-1024)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	var printed countingWriter
+	_, allocated := measurePeak(func() {
+		var stderr bytes.Buffer
+		if code := run(t.Context(), []string{"--host", srv.URL, "--json", "snapshot"}, strings.NewReader(""), &printed, &stderr); code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	})
+	if printed.n < int64(len(body))/2 {
+		t.Fatalf("printed %d bytes of an answer of %d", printed.n, len(body))
+	}
+	if x := float64(allocated) / float64(len(body)); x > 2.5 {
+		t.Errorf("--json snapshot allocated %.2f times the answer, want at most 2.5", x)
+	}
+}
