@@ -18,16 +18,21 @@ func apiProfileMembers(t *testing.T) map[string]any {
 	return apiDecoded(t, apiProfile()).(map[string]any)
 }
 
+// editedProfile returns the JSON of the test profile after f changed its
+// members.
+func editedProfile(t *testing.T, f func(m map[string]any)) string {
+	t.Helper()
+	m := apiProfileMembers(t)
+	f(m)
+	return apiJSON(t, m)
+}
+
 // TestMalformedAnswers checks that bodies that are not what the operation
 // documents fail with ErrMalformedResponse and no result.
 func TestMalformedAnswers(t *testing.T) {
 	t.Parallel()
 	full := apiJSON(t, apiProfile())
-	edit := func(f func(m map[string]any)) string {
-		m := apiProfileMembers(t)
-		f(m)
-		return apiJSON(t, m)
-	}
+	edit := func(f func(m map[string]any)) string { return editedProfile(t, f) }
 	tests := []struct {
 		name  string
 		ctype string
@@ -68,11 +73,7 @@ func TestMalformedAnswers(t *testing.T) {
 // values) instead of failing the whole answer.
 func TestTolerantAnswers(t *testing.T) {
 	t.Parallel()
-	edit := func(f func(m map[string]any)) string {
-		m := apiProfileMembers(t)
-		f(m)
-		return apiJSON(t, m)
-	}
+	edit := func(f func(m map[string]any)) string { return editedProfile(t, f) }
 	tests := []struct {
 		name  string
 		ctype string
