@@ -1955,6 +1955,14 @@ type UserProfile struct {
 	Vanityname string `json:"vanityname,omitempty,omitzero"`
 }
 
+// Users A list of user profiles, as the OS API answers them.
+type Users struct {
+	Iterable []UserProfile `json:"iterable,omitempty,omitzero"`
+
+	// Schema Version stamp carried by most models.
+	Schema EmbeddedModelSchema `json:"schema,omitempty,omitzero"`
+}
+
 // UserBetaStatusJSONRequestBody defines body for UserBetaStatus for application/json ContentType.
 type UserBetaStatusJSONRequestBody = UserBetaStatus
 
@@ -2052,6 +2060,20 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// SignIntoOs Sign a user in through the browser
+	//
+	// An OS API route. Pieces OS opens the browser sign-in page and answers only once the person has finished there, which can take minutes; the answer is the profile of the user now signed in. It takes no body.
+	//
+	// Corresponds with POST /os/sign_in (the `SignIntoOs` operationId).
+	SignIntoOs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SignOutOfOs Sign the user out
+	//
+	// An OS API route. Signs the current user out of Pieces OS and answers the users it still knows. It takes no body.
+	//
+	// Corresponds with POST /os/sign_out (the `SignOutOfOs` operationId).
+	SignOutOfOs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UserSnapshot Read the signed-in user
 	//
@@ -2245,6 +2267,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /user/{user}/entities/disassociate/{entity} (the `UserDisassociateEntity` operationId).
 	UserDisassociateEntity(ctx context.Context, user string, entity string, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// SignIntoOs Sign a user in through the browser
+//
+// An OS API route. Pieces OS opens the browser sign-in page and answers only once the person has finished there, which can take minutes; the answer is the profile of the user now signed in. It takes no body.
+//
+// Corresponds with POST /os/sign_in (the `SignIntoOs` operationId).
+func (c *Client) SignIntoOs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSignIntoOsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SignOutOfOs Sign the user out
+//
+// An OS API route. Signs the current user out of Pieces OS and answers the users it still knows. It takes no body.
+//
+// Corresponds with POST /os/sign_out (the `SignOutOfOs` operationId).
+func (c *Client) SignOutOfOs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSignOutOfOsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // UserSnapshot Read the signed-in user
@@ -2668,6 +2724,60 @@ func (c *Client) UserDisassociateEntity(ctx context.Context, user string, entity
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewSignIntoOsRequest constructs an http.Request for the SignIntoOs method
+func NewSignIntoOsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/os/sign_in")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSignOutOfOsRequest constructs an http.Request for the SignOutOfOs method
+func NewSignOutOfOsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/os/sign_out")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewUserSnapshotRequest constructs an http.Request for the UserSnapshot method
@@ -3251,6 +3361,24 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// SignIntoOsWithResponse Sign a user in through the browser
+	//
+	// An OS API route. Pieces OS opens the browser sign-in page and answers only once the person has finished there, which can take minutes; the answer is the profile of the user now signed in. It takes no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /os/sign_in (the `SignIntoOs` operationId).
+	SignIntoOsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignIntoOsResponse, error)
+
+	// SignOutOfOsWithResponse Sign the user out
+	//
+	// An OS API route. Signs the current user out of Pieces OS and answers the users it still knows. It takes no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /os/sign_out (the `SignOutOfOs` operationId).
+	SignOutOfOsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignOutOfOsResponse, error)
+
 	// UserSnapshotWithResponse Read the signed-in user
 	//
 	// Returns the signed-in user; user is absent when nobody is signed in.
@@ -3457,6 +3585,88 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /user/{user}/entities/disassociate/{entity} (the `UserDisassociateEntity` operationId).
 	UserDisassociateEntityWithResponse(ctx context.Context, user string, entity string, reqEditors ...RequestEditorFn) (*UserDisassociateEntityResponse, error)
+}
+
+type SignIntoOsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserProfile
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SignIntoOsResponse) GetJSON200() *UserProfile {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r SignIntoOsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SignIntoOsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SignIntoOsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SignIntoOsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SignOutOfOsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Users
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SignOutOfOsResponse) GetJSON200() *Users {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r SignOutOfOsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SignOutOfOsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SignOutOfOsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SignOutOfOsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type UserSnapshotResponse struct {
@@ -4060,6 +4270,36 @@ func (r UserDisassociateEntityResponse) ContentType() string {
 	return ""
 }
 
+// SignIntoOsWithResponse Sign a user in through the browser
+//
+// An OS API route. Pieces OS opens the browser sign-in page and answers only once the person has finished there, which can take minutes; the answer is the profile of the user now signed in. It takes no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /os/sign_in (the `SignIntoOs` operationId).
+func (c *ClientWithResponses) SignIntoOsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignIntoOsResponse, error) {
+	rsp, err := c.SignIntoOs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSignIntoOsResponse(rsp)
+}
+
+// SignOutOfOsWithResponse Sign the user out
+//
+// An OS API route. Signs the current user out of Pieces OS and answers the users it still knows. It takes no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /os/sign_out (the `SignOutOfOs` operationId).
+func (c *ClientWithResponses) SignOutOfOsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignOutOfOsResponse, error) {
+	rsp, err := c.SignOutOfOs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSignOutOfOsResponse(rsp)
+}
+
 // UserSnapshotWithResponse Read the signed-in user
 //
 // Returns the signed-in user; user is absent when nobody is signed in.
@@ -4403,6 +4643,58 @@ func (c *ClientWithResponses) UserDisassociateEntityWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseUserDisassociateEntityResponse(rsp)
+}
+
+// ParseSignIntoOsResponse parses an HTTP response from a SignIntoOsWithResponse call
+func ParseSignIntoOsResponse(rsp *http.Response) (*SignIntoOsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SignIntoOsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserProfile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSignOutOfOsResponse parses an HTTP response from a SignOutOfOsWithResponse call
+func ParseSignOutOfOsResponse(rsp *http.Response) (*SignOutOfOsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SignOutOfOsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Users
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseUserSnapshotResponse parses an HTTP response from a UserSnapshotWithResponse call
@@ -4771,6 +5063,12 @@ func ParseUserDisassociateEntityResponse(rsp *http.Response) (*UserDisassociateE
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// SignIntoOs Sign a user in through the browser
+	// (POST /os/sign_in)
+	SignIntoOs(w http.ResponseWriter, r *http.Request)
+	// SignOutOfOs Sign the user out
+	// (POST /os/sign_out)
+	SignOutOfOs(w http.ResponseWriter, r *http.Request)
 	// UserSnapshot Read the signed-in user
 	// (GET /user)
 	UserSnapshot(w http.ResponseWriter, r *http.Request)
@@ -4826,6 +5124,34 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// SignIntoOs operation middleware
+func (siw *ServerInterfaceWrapper) SignIntoOs(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SignIntoOs(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SignOutOfOs operation middleware
+func (siw *ServerInterfaceWrapper) SignOutOfOs(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SignOutOfOs(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // UserSnapshot operation middleware
 func (siw *ServerInterfaceWrapper) UserSnapshot(w http.ResponseWriter, r *http.Request) {
@@ -5214,6 +5540,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/providers", wrapper.UserProviders)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user", wrapper.UserSnapshot)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/user/update/vanity", wrapper.UserUpdateVanity)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/os/sign_in", wrapper.SignIntoOs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/os/sign_out", wrapper.SignOutOfOs)
 
 	return m
 }
@@ -5221,6 +5549,103 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 type UnauthorizedTextResponse string
 
 type UpdateRequiredTextResponse string
+
+type SignIntoOsRequestObject struct {
+}
+
+type SignIntoOsResponseObject interface {
+	VisitSignIntoOsResponse(w http.ResponseWriter) error
+}
+
+type SignIntoOs200JSONResponse UserProfile
+
+func (response SignIntoOs200JSONResponse) VisitSignIntoOsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignIntoOs401TextResponse UnauthorizedTextResponse
+
+func (response SignIntoOs401TextResponse) VisitSignIntoOsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type SignIntoOs500TextResponse string
+
+func (response SignIntoOs500TextResponse) VisitSignIntoOsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(500)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type SignIntoOs593TextResponse UpdateRequiredTextResponse
+
+func (response SignIntoOs593TextResponse) VisitSignIntoOsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type SignOutOfOsRequestObject struct {
+}
+
+type SignOutOfOsResponseObject interface {
+	VisitSignOutOfOsResponse(w http.ResponseWriter) error
+}
+
+type SignOutOfOs200JSONResponse Users
+
+func (response SignOutOfOs200JSONResponse) VisitSignOutOfOsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignOutOfOs401TextResponse UnauthorizedTextResponse
+
+func (response SignOutOfOs401TextResponse) VisitSignOutOfOsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(401)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type SignOutOfOs593TextResponse UpdateRequiredTextResponse
+
+func (response SignOutOfOs593TextResponse) VisitSignOutOfOsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(593)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
 
 type UserSnapshotRequestObject struct {
 }
@@ -6075,6 +6500,12 @@ func (response UserDisassociateEntity593TextResponse) VisitUserDisassociateEntit
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// SignIntoOs Sign a user in through the browser
+	// (POST /os/sign_in)
+	SignIntoOs(ctx context.Context, request SignIntoOsRequestObject) (SignIntoOsResponseObject, error)
+	// SignOutOfOs Sign the user out
+	// (POST /os/sign_out)
+	SignOutOfOs(ctx context.Context, request SignOutOfOsRequestObject) (SignOutOfOsResponseObject, error)
 	// UserSnapshot Read the signed-in user
 	// (GET /user)
 	UserSnapshot(ctx context.Context, request UserSnapshotRequestObject) (UserSnapshotResponseObject, error)
@@ -6159,6 +6590,54 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// SignIntoOs operation middleware
+func (sh *strictHandler) SignIntoOs(w http.ResponseWriter, r *http.Request) {
+	var request SignIntoOsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SignIntoOs(ctx, request.(SignIntoOsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignIntoOs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SignIntoOsResponseObject); ok {
+		if err := validResponse.VisitSignIntoOsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SignOutOfOs operation middleware
+func (sh *strictHandler) SignOutOfOs(w http.ResponseWriter, r *http.Request) {
+	var request SignOutOfOsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SignOutOfOs(ctx, request.(SignOutOfOsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignOutOfOs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SignOutOfOsResponseObject); ok {
+		if err := validResponse.VisitSignOutOfOsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // UserSnapshot operation middleware

@@ -11,6 +11,10 @@ const (
 	OpRefreshUser = "refreshUser"
 	// OpSelectUser is the operationId of POST /user/select.
 	OpSelectUser = "selectUser"
+	// OpSignIntoOs is the operationId of POST /os/sign_in.
+	OpSignIntoOs = "signIntoOs"
+	// OpSignOutOfOs is the operationId of POST /os/sign_out.
+	OpSignOutOfOs = "signOutOfOs"
 	// OpStreamUser is the operationId of WebSocket /user/stream.
 	OpStreamUser = "streamUser"
 	// OpStreamUserLastCheckedIn is the operationId of WebSocket /user/last_checked_in/stream.
@@ -46,6 +50,8 @@ var (
 	epClearUser               = endpoint{op: OpClearUser, method: "POST", path: "/user/clear", accept: "text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{204, 401, 593}}
 	epRefreshUser             = endpoint{op: OpRefreshUser, method: "GET", path: "/user/refresh", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
 	epSelectUser              = endpoint{op: OpSelectUser, method: "POST", path: "/user/select", accept: "application/json, text/plain", bearer: true, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
+	epSignIntoOs              = endpoint{op: OpSignIntoOs, method: "POST", path: "/os/sign_in", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
+	epSignOutOfOs             = endpoint{op: OpSignOutOfOs, method: "POST", path: "/os/sign_out", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
 	epStreamUser              = endpoint{op: OpStreamUser, method: "GET", path: "/user/stream", accept: "application/json", bearer: false, stream: true, jsonErrors: false, statuses: []int{200}}
 	epStreamUserLastCheckedIn = endpoint{op: OpStreamUserLastCheckedIn, method: "GET", path: "/user/last_checked_in/stream", accept: "application/json", bearer: false, stream: true, jsonErrors: false, statuses: []int{200}}
 	epUpdateUser              = endpoint{op: OpUpdateUser, method: "POST", path: "/user/update", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
@@ -67,6 +73,8 @@ var endpoints = []endpoint{
 	epClearUser,
 	epRefreshUser,
 	epSelectUser,
+	epSignIntoOs,
+	epSignOutOfOs,
 	epStreamUser,
 	epStreamUserLastCheckedIn,
 	epUpdateUser,

@@ -183,6 +183,8 @@ type (
 	UserManageSubscriptionsOutput = gen.UserManageSubscriptionsOutput
 	// UserProfile is gen.UserProfile.
 	UserProfile = gen.UserProfile
+	// Users is gen.Users.
+	Users = gen.Users
 )
 
 // Values of AllocationStatusEnum.

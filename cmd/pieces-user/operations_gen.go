@@ -11,6 +11,8 @@ func specRoutes() map[string]string {
 		"clearUser":               "POST /user/clear",
 		"refreshUser":             "GET /user/refresh",
 		"selectUser":              "POST /user/select",
+		"signIntoOs":              "POST /os/sign_in",
+		"signOutOfOs":             "POST /os/sign_out",
 		"streamUser":              "WebSocket /user/stream",
 		"streamUserLastCheckedIn": "WebSocket /user/last_checked_in/stream",
 		"updateUser":              "POST /user/update",

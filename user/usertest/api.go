@@ -423,3 +423,25 @@ func contextMembers(c gen.HasFeatureAccessContext) []string {
 	}
 	return out
 }
+
+// SignIntoOs serves POST /os/sign_in: it signs the last user in again (the
+// configured profile at first), at once, and answers that user's profile.
+func (a *api) SignIntoOs(ctx context.Context, _ gen.SignIntoOsRequestObject) (gen.SignIntoOsResponseObject, error) {
+	s := a.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user == nil {
+		s.signInLocked(clone(s.account))
+	}
+	return gen.SignIntoOs200JSONResponse(clone(*s.user)), nil
+}
+
+// SignOutOfOs serves POST /os/sign_out: it signs the user out and answers
+// the users the server still knows (the last one).
+func (a *api) SignOutOfOs(ctx context.Context, _ gen.SignOutOfOsRequestObject) (gen.SignOutOfOsResponseObject, error) {
+	s := a.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.signOutLocked()
+	return gen.SignOutOfOs200JSONResponse{Iterable: []gen.UserProfile{clone(s.account)}, Schema: stamp()}, nil
+}

@@ -22,6 +22,8 @@ func OperationIDs() []string {
 		"clearUser",
 		"refreshUser",
 		"selectUser",
+		"signIntoOs",
+		"signOutOfOs",
 		"streamUser",
 		"streamUserLastCheckedIn",
 		"updateUser",
@@ -50,6 +52,10 @@ func lookupOperation(pattern string) (operation, bool) {
 		return operation{id: "refreshUser"}, true
 	case "POST /user/select":
 		return operation{id: "selectUser", body: reflect.TypeFor[gen.Auth0User]()}, true
+	case "POST /os/sign_in":
+		return operation{id: "signIntoOs"}, true
+	case "POST /os/sign_out":
+		return operation{id: "signOutOfOs"}, true
 	case "GET /user/stream":
 		return operation{id: "streamUser"}, true
 	case "GET /user/last_checked_in/stream":
@@ -92,6 +98,10 @@ func operationPattern(operationID string) string {
 		return "GET /user/refresh"
 	case "selectUser":
 		return "POST /user/select"
+	case "signIntoOs":
+		return "POST /os/sign_in"
+	case "signOutOfOs":
+		return "POST /os/sign_out"
 	case "streamUser":
 		return "GET /user/stream"
 	case "streamUserLastCheckedIn":
