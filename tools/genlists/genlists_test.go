@@ -69,3 +69,44 @@ func TestTodoNamesWhatIsMissing(t *testing.T) {
 		t.Errorf("the checklist lists userSnapshot, which has everything:\n%s", got)
 	}
 }
+
+// TestModelDoc checks the doc comment of a model alias: the sentence made
+// from the spec's description, the aligned table of fields with each
+// description cut to one short sentence, and the values of an enum.
+func TestModelDoc(t *testing.T) {
+	long := "Address of the profile picture; the vendor's clients assume a placeholder image when absent. More."
+	got := strings.Join(modelDoc(schema{
+		goName:      "UserProfile",
+		description: "The signed-in\nuser.",
+		fields: []field{
+			{name: "APIKeys", goType: "[]string", json: "apiKeys", doc: "API keys of the user."},
+			{name: "Picture", goType: "string", json: "picture", doc: long},
+			{name: "ID", goType: "*int", json: "id"},
+		},
+	}), "\n")
+	want := "UserProfile is the signed-in user.\n" +
+		"\n" +
+		"\tField    Type      JSON     Description\n" +
+		"\tAPIKeys  []string  apiKeys  API keys of the user\n" +
+		"\tPicture  string    picture  Address of the profile picture; the vendor's clients…\n" +
+		"\tID       *int      id"
+	if got != want {
+		t.Errorf("struct doc:\n%s\nwant:\n%s", got, want)
+	}
+
+	got = strings.Join(modelDoc(schema{
+		goName:      "ModeEnum",
+		description: "Where work may run.",
+		values:      []enumValue{{value: "UNKNOWN", goName: "ModeEnumUNKNOWN"}, {value: "LOCAL", goName: "ModeEnumLOCAL"}},
+	}), "\n")
+	want = "ModeEnum: Where work may run.\n" +
+		"\n" +
+		"Its values, as constants of this package and on the wire:\n" +
+		"\n" +
+		"\tConstant         Value\n" +
+		"\tModeEnumUNKNOWN  \"UNKNOWN\"\n" +
+		"\tModeEnumLOCAL    \"LOCAL\""
+	if got != want {
+		t.Errorf("enum doc:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -15,8 +15,12 @@ func renderModels(m *model) ([]byte, error) {
 	b.WriteString("package user\n\nimport \"github.com/pieces-go/pieces-os-client-go/gen\"\n\n")
 	b.WriteString("// The models of the User API, re-exported from package gen so that callers\n")
 	b.WriteString("// never import it. Each is the same type as its gen counterpart.\ntype (\n")
-	for _, s := range m.schemas {
-		fmt.Fprintf(&b, "\t// %s is gen.%[1]s.\n\t%[1]s = gen.%[1]s\n", s.goName)
+	for i, s := range m.schemas {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeComment(&b, "\t", modelDoc(s))
+		fmt.Fprintf(&b, "\t%[1]s = gen.%[1]s\n", s.goName)
 	}
 	b.WriteString(")\n")
 	for _, s := range m.schemas {
