@@ -47,25 +47,25 @@ const (
 
 // The operations as the spec describes them.
 var (
-	epClearUser               = endpoint{op: OpClearUser, method: "POST", path: "/user/clear", accept: "text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{204, 401, 593}}
-	epRefreshUser             = endpoint{op: OpRefreshUser, method: "GET", path: "/user/refresh", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epSelectUser              = endpoint{op: OpSelectUser, method: "POST", path: "/user/select", accept: "application/json, text/plain", bearer: true, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
-	epSignIntoOs              = endpoint{op: OpSignIntoOs, method: "POST", path: "/os/sign_in", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epSignOutOfOs             = endpoint{op: OpSignOutOfOs, method: "POST", path: "/os/sign_out", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
-	epStreamUser              = endpoint{op: OpStreamUser, method: "GET", path: "/user/stream", accept: "application/json", bearer: false, stream: true, jsonErrors: false, statuses: []int{200}}
-	epStreamUserLastCheckedIn = endpoint{op: OpStreamUserLastCheckedIn, method: "GET", path: "/user/last_checked_in/stream", accept: "application/json", bearer: false, stream: true, jsonErrors: false, statuses: []int{200}}
-	epUpdateUser              = endpoint{op: OpUpdateUser, method: "POST", path: "/user/update", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
-	epUserAccessToken         = endpoint{op: OpUserAccessToken, method: "GET", path: "/user/access_token", accept: "text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epUserAssociateEntity     = endpoint{op: OpUserAssociateEntity, method: "POST", path: "/user/{user}/entities/associate/{entity}", accept: "text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{204, 401, 500, 593}}
-	epUserBetaStatus          = endpoint{op: OpUserBetaStatus, method: "POST", path: "/user/beta/status", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 511, 593}}
-	epUserCheckout            = endpoint{op: OpUserCheckout, method: "POST", path: "/user/checkout", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epUserDisassociateEntity  = endpoint{op: OpUserDisassociateEntity, method: "POST", path: "/user/{user}/entities/disassociate/{entity}", accept: "text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{204, 401, 500, 593}}
-	epUserHasFeatureAccess    = endpoint{op: OpUserHasFeatureAccess, method: "POST", path: "/user/has_feature_access", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: true, statuses: []int{200, 400, 401, 404, 422, 500, 593}}
-	epUserManageSubscriptions = endpoint{op: OpUserManageSubscriptions, method: "POST", path: "/user/manage/subscriptions", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epUserPaddleRefresh       = endpoint{op: OpUserPaddleRefresh, method: "GET", path: "/user/paddle/refresh", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 593}}
-	epUserProviders           = endpoint{op: OpUserProviders, method: "GET", path: "/user/providers", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 500, 501, 593}}
-	epUserSnapshot            = endpoint{op: OpUserSnapshot, method: "GET", path: "/user", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 593}}
-	epUserUpdateVanity        = endpoint{op: OpUserUpdateVanity, method: "POST", path: "/user/update/vanity", accept: "application/json, text/plain", bearer: false, stream: false, jsonErrors: false, statuses: []int{200, 401, 404, 409, 500, 511, 593}}
+	epClearUser               = endpoint{op: OpClearUser, method: "POST", path: "/user/clear", accept: "text/plain", bearer: false, ok: 204, media: ""}
+	epRefreshUser             = endpoint{op: OpRefreshUser, method: "GET", path: "/user/refresh", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epSelectUser              = endpoint{op: OpSelectUser, method: "POST", path: "/user/select", accept: "application/json, text/plain", bearer: true, ok: 200, media: "application/json"}
+	epSignIntoOs              = endpoint{op: OpSignIntoOs, method: "POST", path: "/os/sign_in", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epSignOutOfOs             = endpoint{op: OpSignOutOfOs, method: "POST", path: "/os/sign_out", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epStreamUser              = endpoint{op: OpStreamUser, method: "GET", path: "/user/stream", accept: "application/json", bearer: false, ok: 200, media: "application/json"}
+	epStreamUserLastCheckedIn = endpoint{op: OpStreamUserLastCheckedIn, method: "GET", path: "/user/last_checked_in/stream", accept: "application/json", bearer: false, ok: 200, media: "application/json"}
+	epUpdateUser              = endpoint{op: OpUpdateUser, method: "POST", path: "/user/update", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserAccessToken         = endpoint{op: OpUserAccessToken, method: "GET", path: "/user/access_token", accept: "text/plain", bearer: false, ok: 200, media: "text/plain"}
+	epUserAssociateEntity     = endpoint{op: OpUserAssociateEntity, method: "POST", path: "/user/{user}/entities/associate/{entity}", accept: "text/plain", bearer: false, ok: 204, media: ""}
+	epUserBetaStatus          = endpoint{op: OpUserBetaStatus, method: "POST", path: "/user/beta/status", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserCheckout            = endpoint{op: OpUserCheckout, method: "POST", path: "/user/checkout", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserDisassociateEntity  = endpoint{op: OpUserDisassociateEntity, method: "POST", path: "/user/{user}/entities/disassociate/{entity}", accept: "text/plain", bearer: false, ok: 204, media: ""}
+	epUserHasFeatureAccess    = endpoint{op: OpUserHasFeatureAccess, method: "POST", path: "/user/has_feature_access", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserManageSubscriptions = endpoint{op: OpUserManageSubscriptions, method: "POST", path: "/user/manage/subscriptions", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserPaddleRefresh       = endpoint{op: OpUserPaddleRefresh, method: "GET", path: "/user/paddle/refresh", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserProviders           = endpoint{op: OpUserProviders, method: "GET", path: "/user/providers", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserSnapshot            = endpoint{op: OpUserSnapshot, method: "GET", path: "/user", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
+	epUserUpdateVanity        = endpoint{op: OpUserUpdateVanity, method: "POST", path: "/user/update/vanity", accept: "application/json, text/plain", bearer: false, ok: 200, media: "application/json"}
 )
 
 // endpoints lists every operation, ordered by operation ID.

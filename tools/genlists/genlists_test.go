@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestGeneratedFilesAreCurrent runs the generator on the repository in
@@ -108,5 +110,54 @@ func TestModelDoc(t *testing.T) {
 		"\tModeEnumLOCAL    \"LOCAL\""
 	if got != want {
 		t.Errorf("enum doc:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestSuccessStatus checks the ok and media of an endpoint: the one 2xx
+// answer and its media type, and an error when there is not exactly one.
+func TestSuccessStatus(t *testing.T) {
+	spec := func(responses string) *openapi3.T {
+		t.Helper()
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    post:
+      operationId: x
+      responses:
+` + responses))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	read := func(doc *openapi3.T) (operation, error) {
+		return readOperation(doc, "/x", "post", doc.Paths.Value("/x").Post, func(string) (string, error) { return "", nil })
+	}
+	text := "content: {text/plain: {schema: {type: string}}}"
+	json := "content: {application/json: {schema: {type: object}}}"
+	for _, tt := range []struct {
+		responses string
+		ok        int
+		media     string
+		err       string
+	}{
+		{"        '204': {description: done}\n        '401': {description: no, " + text + "}\n", 204, "", ""},
+		{"        '200': {description: yes, " + json + "}\n        '500': {description: no, " + text + "}\n", 200, "application/json", ""},
+		{"        '200': {description: yes, " + text + "}\n", 200, "text/plain", ""},
+		{"        '200': {description: yes}\n        '204': {description: done}\n", 0, "", "documents 2 2xx statuses [200 204]"},
+		{"        '401': {description: no}\n", 0, "", "documents no 2xx status"},
+	} {
+		o, err := read(spec(tt.responses))
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: err = %v, want one containing %q", tt.responses, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tt.responses, err)
+		case o.ok != tt.ok || o.media != tt.media:
+			t.Errorf("%s: ok %d, media %q; want %d, %q", tt.responses, o.ok, o.media, tt.ok, tt.media)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -34,16 +35,16 @@ type model struct {
 
 // operation is one operation of the spec.
 type operation struct {
-	id         string
-	method     string // GET, POST, ...
-	path       string
-	stream     bool // tagged websocket
-	bearer     bool // the security requirements name auth0
-	accept     string
-	jsonErrors bool
-	statuses   []int
-	body       string // Go type in gen of the JSON request body; "" when there is none
-	bodyReq    bool
+	id      string
+	method  string // GET, POST, ...
+	path    string
+	stream  bool   // tagged websocket
+	bearer  bool   // the security requirements name auth0
+	accept  string // the media types of every documented answer, sorted and joined by ", "
+	ok      int    // the one documented 2xx status
+	media   string // the media type of the 2xx answer's body; "" when it has none
+	body    string // Go type in gen of the JSON request body; "" when there is none
+	bodyReq bool
 }
 
 // goName is the operation ID with its first letter upper-cased, as gen
@@ -176,34 +177,46 @@ func readOperation(doc *openapi3.T, path, method string, op *openapi3.Operation,
 			o.bearer = true
 		}
 	}
+	responses := op.Responses.Map()
+	if len(responses) == 0 {
+		return o, fmt.Errorf("%s documents no response", where)
+	}
 	media := map[string]bool{}
-	for code, resp := range op.Responses.Map() {
+	var success []int
+	for _, code := range slices.Sorted(maps.Keys(responses)) {
+		resp := responses[code]
 		status, err := strconv.Atoi(code)
 		if err != nil || status < 100 || status > 599 {
 			return o, fmt.Errorf("%s: response %q is not an HTTP status; name every status", where, code)
 		}
-		o.statuses = append(o.statuses, status)
-		if resp.Value == nil {
+		var types []string
+		if resp.Value != nil {
+			types = slices.Sorted(maps.Keys(resp.Value.Content))
+		}
+		for _, mt := range types {
+			media[mt] = true
+		}
+		if status < 200 || status > 299 {
 			continue
 		}
-		for mt := range resp.Value.Content {
-			media[mt] = true
-			if mt == "application/json" && (status < 200 || status > 299) {
-				o.jsonErrors = true
-			}
+		success = append(success, status)
+		if len(types) > 1 {
+			return o, fmt.Errorf("%s: the %d answer has %d media types (%s); the client reads one",
+				where, status, len(types), strings.Join(types, ", "))
+		}
+		o.ok = status
+		if len(types) == 1 {
+			o.media = types[0]
 		}
 	}
-	if len(o.statuses) == 0 {
-		return o, fmt.Errorf("%s documents no response", where)
+	switch len(success) {
+	case 1:
+	case 0:
+		return o, fmt.Errorf("%s documents no 2xx status; the endpoint table needs exactly one (such as 200 or 204)", where)
+	default:
+		return o, fmt.Errorf("%s documents %d 2xx statuses %v; the endpoint table needs exactly one", where, len(success), success)
 	}
-	slices.Sort(o.statuses)
-	o.accept = strings.Join(slices.Sorted(func(yield func(string) bool) {
-		for mt := range media {
-			if !yield(mt) {
-				return
-			}
-		}
-	}), ", ")
+	o.accept = strings.Join(slices.Sorted(maps.Keys(media)), ", ")
 	if rb := op.RequestBody; rb != nil && rb.Value != nil {
 		mt := rb.Value.Content.Get("application/json")
 		if mt == nil || mt.Schema == nil || len(rb.Value.Content) != 1 {
