@@ -29,14 +29,14 @@ func modelDoc(s schema) []string {
 			rows = append(rows, []string{v.goName, fmt.Sprintf("%q", v.value)})
 		}
 		lines = append(lines, "", "Its values, as constants of this package and on the wire:", "")
-		lines = append(lines, table(rows)...)
+		lines = append(lines, tabulate(rows)...)
 	case len(s.fields) > 0:
 		rows := [][]string{{"Field", "Type", "JSON", "Description"}}
 		for _, f := range s.fields {
 			rows = append(rows, []string{f.name, f.goType, f.json, about(f.doc)})
 		}
 		lines = append(lines, "")
-		lines = append(lines, table(rows)...)
+		lines = append(lines, tabulate(rows)...)
 	}
 	return lines
 }
@@ -108,9 +108,9 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
-// table aligns rows into columns two spaces apart; each line starts with
-// a tab and has no trailing spaces.
-func table(rows [][]string) []string {
+// tabulate aligns rows into columns two spaces apart; each line starts
+// with a tab and has no trailing spaces.
+func tabulate(rows [][]string) []string {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	for _, r := range rows {

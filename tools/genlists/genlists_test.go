@@ -33,14 +33,19 @@ func TestTodoNamesWhatIsMissing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("user/client.go", "package user\n\nfunc (c *Client) Snapshot() { _ = epUserSnapshot }\n")
-	write("user/endpoints_gen.go", "package user\n\nvar epUserNew = 1\n") // generated files do not count
+	// Profile sends userSnapshot through Snapshot; a walking test that
+	// calls it exercises the operation too.
+	write("user/client.go", "package user\n\nfunc (c *Client) Snapshot() { _ = epUserSnapshot }\n\nfunc (c *Client) Profile() { c.Snapshot() }\n")
+	// Only a method of *Client counts: not a generated file, a function, a
+	// method of another type or a test.
+	write("user/endpoints_gen.go", "package user\n\nfunc (c *Client) New() { _ = epUserNew }\n")
+	write("user/other.go", "package user\n\nfunc newUser() { _ = epUserNew }\n\nfunc (s *Stream) New() { _ = epUserNew }\n")
+	write("user/new_test.go", "package user\n\nfunc (c *Client) NewTest() { _ = epUserNew }\n")
 	write("user/usertest/api.go", "package usertest\n\nfunc (a *api) UserSnapshot() {}\n")
 	write("cmd/pieces-user/app.go", "package main\n\nvar routes = []string{\"GET /user\"}\n")
 	write("contract/conformance_test.go", "package contract\n\nvar ops = []string{\"userSnapshot\"}\n")
-	write("user/doc.go", "// Package user.\n//\n// # Operations\n//\n//\tMethod  Operation ID  Route\n//\tSnapshot  userSnapshot  GET /user\n//\n// # Other\n//\n//\tNew  userNew  GET /user/new\npackage user\n")
 	write("user/fake_roundtrip_test.go", "package user_test\n\nfunc f() { c.Snapshot(ctx) }\n")
-	write("user/security_test.go", "package user_test\n\nfunc g() { _ = c.Snapshot }\n")
+	write("user/security_test.go", "package user_test\n\nfunc g() { _ = c.Profile }\n")
 	write("user/doc_internal_test.go", "package user\n\nvar calls = map[string]func(){\"Snapshot\": func() { c.Snapshot(ctx) }}\n")
 	m := &model{ops: []operation{
 		{id: "userNew", method: "GET", path: "/user/new"},
@@ -53,11 +58,10 @@ func TestTodoNamesWhatIsMissing(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"userNew (GET /user/new) still needs:",
-		"sends epUserNew",
+		"a method of user.Client that refers to epUserNew",
 		"the method UserNew of gen.StrictServerInterface",
 		`route "GET /user/new"`,
 		"conformance scenario in contract/conformance_test.go for each documented status of userNew",
-		"a row (Method, operationId, route) in the table of operations of user/doc.go",
 		"in TestAgainstFake (user/fake_roundtrip_test.go)",
 		"in TestCredentialPerOperation (user/security_test.go)",
 		"in TestDocTableOperationIDs (user/doc_internal_test.go)",
@@ -110,6 +114,65 @@ func TestModelDoc(t *testing.T) {
 		"\tModeEnumLOCAL    \"LOCAL\""
 	if got != want {
 		t.Errorf("enum doc:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestOperationsTable checks the table of operations of the package
+// documentation on a small tree: one row per method and operation it
+// refers to, sorted by method, and "-" for an operation no method sends.
+func TestOperationsTable(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "user"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "package user\n\n" +
+		"func (c *Client) Snapshot() { c.start(&epUserSnapshot) }\n" +
+		"func (c *Client) Watch() string { return epStreamUser.path }\n" +
+		"func (c *Client) Both() { _, _ = epUserSnapshot, epUserUpdate }\n" +
+		"func (c *Client) helper() {}\n"
+	if err := os.WriteFile(filepath.Join(root, "user", "client.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ops := []operation{
+		{id: "streamUser", method: "GET", path: "/user/stream", stream: true},
+		{id: "userNew", method: "GET", path: "/user/new"},
+		{id: "userSnapshot", method: "GET", path: "/user"},
+		{id: "userUpdate", method: "POST", path: "/user/update"},
+	}
+	callers, err := clientCallers(root, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := operationsDoc(docRows(ops, callers))
+	var table []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "\t") {
+			table = append(table, l)
+		}
+	}
+	want := []string{
+		"\tMethod    Operation ID  Route",
+		"\t-         userNew       GET /user/new",
+		"\tBoth      userSnapshot  GET /user",
+		"\tBoth      userUpdate    POST /user/update",
+		"\tSnapshot  userSnapshot  GET /user",
+		"\tWatch     streamUser    WebSocket /user/stream",
+	}
+	if got := strings.Join(table, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("the table of operations:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if lines[0] != "# Operations" {
+		t.Errorf("the section starts with %q, want the heading # Operations", lines[0])
+	}
+
+	// Without any method of Client, genlists stops rather than write a
+	// table of gaps.
+	empty := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(empty, "user"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clientCallers(empty, ops); err == nil || !strings.Contains(err.Error(), "no method of *Client") {
+		t.Errorf("clientCallers on a tree without methods: err = %v", err)
 	}
 }
 

@@ -18,10 +18,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The files genlists reads, relative to the repository root.
+// The files genlists reads, relative to the repository root: the spec, the
+// generated package gen, and the hand-written files of package user, whose
+// methods make the table of operations.
 const (
 	specPath = "api/openapi.yaml"
 	genPath  = "gen/user.gen.go"
+	userDir  = "user"
 )
 
 // model holds the facts of the spec and of package gen that the generated
@@ -31,6 +34,7 @@ type model struct {
 	schemas  []schema    // ordered by Go name
 	features []enumValue // HasFeatureAccessEnum in spec order, UNKNOWN left out
 	modes    []enumValue // CapabilitiesEnum in spec order, UNKNOWN left out
+	rows     []docRow    // the table of operations of the package documentation
 }
 
 // operation is one operation of the spec.
@@ -158,6 +162,11 @@ func load(root string) (*model, error) {
 			return nil, fmt.Errorf("%s: operationId %s is used twice", specPath, m.ops[i].id)
 		}
 	}
+	callers, err := clientCallers(root, m.ops)
+	if err != nil {
+		return nil, err
+	}
+	m.rows = docRows(m.ops, callers)
 	return m, nil
 }
 
