@@ -31,81 +31,31 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/pieces-go/pieces-os-client-go/contract/internal/wire"
 )
 
-// Contract is the table of the User API read from testdata/contract.json.
-type Contract struct {
-	// Source says where the facts of the table come from.
-	Source string `json:"source"`
-	// Servers lists server URLs the spec must declare.
-	Servers []string `json:"servers"`
-	// SecuritySchemes maps each scheme name to its expected shape.
-	SecuritySchemes map[string]SecurityScheme `json:"securitySchemes"`
-	// Operations lists every operation of the API.
-	Operations []Operation `json:"operations"`
-	// Schemas maps each schema name to its expected shape.
-	Schemas map[string]Schema `json:"schemas"`
-}
-
-// SecurityScheme is the expected shape of one security scheme. Empty fields
-// are not checked.
-type SecurityScheme struct {
-	Type   string `json:"type"`
-	In     string `json:"in,omitempty"`
-	Name   string `json:"name,omitempty"`
-	Scheme string `json:"scheme,omitempty"`
-}
-
-// Operation is one row of the operation table.
-type Operation struct {
-	OperationID string `json:"operationId"`
-	Method      string `json:"method"`
-	Path        string `json:"path"`
-	// Websocket marks a WebSocket route: the spec must tag it websocket and
-	// set x-websocket: true; every other operation must do neither.
-	Websocket   bool                `json:"websocket,omitempty"`
-	Security    []string            `json:"security"`
-	PathParams  []string            `json:"pathParams,omitempty"`
-	RequestBody *Body               `json:"requestBody,omitempty"`
-	Responses   map[string]Response `json:"responses"`
-}
-
-// Body is the expected request body of an operation.
-type Body struct {
-	MediaType string `json:"mediaType"`
-	Schema    string `json:"schema"`
-	Required  bool   `json:"required"`
-}
-
-// Response is the expected answer for one status. An empty MediaType means
-// the answer has no body. Schema is a schema name, or "string" for a plain
-// string.
-type Response struct {
-	MediaType string `json:"mediaType,omitempty"`
-	Schema    string `json:"schema,omitempty"`
-}
-
-// Schema is the expected shape of one component schema.
-type Schema struct {
-	Type       string              `json:"type"`
-	Enum       []string            `json:"enum,omitempty"`
-	Properties map[string]Property `json:"properties,omitempty"`
-}
-
-// Property is the expected shape of one property, or of the items or values
-// of an array or map property. Ref names another schema; otherwise Type (and
-// Format, Items, AdditionalProperties where they apply) describe it.
-type Property struct {
-	Ref                  string    `json:"ref,omitempty"`
-	Type                 string    `json:"type,omitempty"`
-	Format               string    `json:"format,omitempty"`
-	Items                *Property `json:"items,omitempty"`
-	AdditionalProperties *Property `json:"additionalProperties,omitempty"`
-	Required             bool      `json:"required,omitempty"`
-	// Nullable says Pieces OS may send null for the property; the spec
-	// must then mark it nullable.
-	Nullable bool `json:"nullable,omitempty"`
-}
+// The table of the User API read from testdata/contract.json. The types
+// are declared once, in package wire, for the reader here and the writer
+// (internal/tablegen) alike.
+type (
+	// Contract is the whole table.
+	Contract = wire.Table
+	// SecurityScheme is the expected shape of one security scheme. Empty
+	// fields are not checked.
+	SecurityScheme = wire.SecurityScheme
+	// Operation is one row of the operation table.
+	Operation = wire.Operation
+	// Body is the expected request body of an operation.
+	Body = wire.Body
+	// Response is the expected answer for one status; an empty MediaType
+	// means the answer has no body.
+	Response = wire.Response
+	// Schema is the expected shape of one component schema.
+	Schema = wire.Schema
+	// Property is the expected shape of one property, or of the items or
+	// values of an array or map property.
+	Property = wire.Property
+)
 
 // ReadContract reads and decodes the table at path. Unknown members are an
 // error, so a typo in the table cannot silently switch a check off.
@@ -454,8 +404,8 @@ func checkSchema(want Schema, got *openapi3.Schema, report reporter) {
 			report("property %s missing", name)
 			continue
 		}
-		if required[name] != wp.Required {
-			report("property %s: required is %t, want %t", name, required[name], wp.Required)
+		if required[name] != wp.IsRequired() {
+			report("property %s: required is %t, want %t", name, required[name], wp.IsRequired())
 		}
 		if g, w := describe(gp), describeWant(&wp); g != w {
 			report("property %s is %s, want %s", name, g, w)

@@ -75,11 +75,11 @@ func TestOverlayAddsFacts(t *testing.T) {
 	}
 	no, yes := false, true
 	ov := tablegen.Overlay{
-		Operations: []tablegen.OverlayOperation{{Source: "s", Operation: tablegen.Operation{
+		Operations: []tablegen.OverlayOperation{{Source: "s", Operation: Operation{
 			OperationID: "userNew", Method: "GET", Path: "/user/new", Security: []string{"application"},
-			Responses: map[string]tablegen.Response{"200": {MediaType: "application/json", Schema: "P"}},
+			Responses: map[string]Response{"200": {MediaType: "application/json", Schema: "P"}},
 		}}},
-		Properties: []tablegen.OverlayProperty{{Schema: "P", Name: "timezone", Property: tablegen.Property{Type: "string", Required: &no}, Source: "s"}},
+		Properties: []tablegen.OverlayProperty{{Schema: "P", Name: "timezone", Property: Property{Type: "string", Required: &no}, Source: "s"}},
 		EnumValues: []tablegen.OverlayEnumValues{{Schema: "E", Values: []string{"B"}, Source: "s"}},
 		Responses:  []tablegen.OverlayResponse{{Operations: []string{"*"}, Status: "593", MediaType: "text/plain", Schema: "string", Source: "s"}},
 		Nullable:   []tablegen.OverlayNullable{{Schema: "P", Property: "total", Required: &yes, Source: "s"}},
@@ -100,10 +100,19 @@ func TestOverlayAddsFacts(t *testing.T) {
 			t.Errorf("operation %s lacks the overlay's 593", op.OperationID)
 		}
 	}
-	if p, ok := c.Schemas["P"].Properties["timezone"]; !ok || p.Type != "string" || p.Required {
+	if p, ok := c.Schemas["P"].Properties["timezone"]; !ok || p.Type != "string" || p.IsRequired() {
 		t.Errorf("P.timezone = %+v, %t; want an optional string", p, ok)
 	}
-	if total := c.Schemas["P"].Properties["total"]; !total.Nullable || !total.Required {
+	// The table writes the required flag of every property, false included.
+	for name, p := range c.Schemas["P"].Properties {
+		if p.Required == nil {
+			t.Errorf("P.%s has no required flag in the table", name)
+		}
+	}
+	if !bytes.Contains(data, []byte(`"required": false`)) {
+		t.Errorf("the table writes no required flag that is false:\n%s", data)
+	}
+	if total := c.Schemas["P"].Properties["total"]; !total.Nullable || !total.IsRequired() {
 		t.Errorf("P.total = %+v, want required and nullable", total)
 	}
 	if got := c.Schemas["E"].Enum; !slices.Equal(got, []string{"UNKNOWN", "A", "B"}) {

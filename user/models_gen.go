@@ -7,183 +7,1116 @@ import "github.com/pieces-go/pieces-os-client-go/gen"
 // The models of the User API, re-exported from package gen so that callers
 // never import it. Each is the same type as its gen counterpart.
 type (
-	// Aesthetics is gen.Aesthetics.
+	// Aesthetics: Display preferences of a user: theme and font.
+	//
+	//	Field   Type                 JSON    Description
+	//	Font    Font                 font    Font preferences
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	Theme   Theme                theme   Colour theme
 	Aesthetics = gen.Aesthetics
-	// AllocationCloud is gen.AllocationCloud.
+
+	// AllocationCloud is the user's personal cloud allocation. Version and
+	// updated appear once the cloud has been provisioned.
+	//
+	//	Field    Type                   JSON     Description
+	//	ID       string                 id
+	//	Project  string                 project  Cloud project that hosts the allocation
+	//	Region   string                 region   Cloud region of the allocation
+	//	Schema   EmbeddedModelSchema    schema   Version stamp carried by most models
+	//	Status   AllocationCloudStatus  status   Provisioning state of the personal cloud
+	//	Updated  GroupedTimestamp       updated  A point in time with an optional human-readable rendering
+	//	URLs     AllocationCloudURLs    urls     Addresses of the personal cloud: the base and id addresses…
+	//	User     string                 user     Id of the user who owns the allocation
+	//	Version  string                 version
 	AllocationCloud = gen.AllocationCloud
-	// AllocationCloudStatus is gen.AllocationCloudStatus.
+
+	// AllocationCloudStatus: Provisioning state of the personal cloud.
+	//
+	//	Field   Type                  JSON    Description
+	//	Cloud   AllocationStatusEnum  cloud   Provisioning state shared by the cloud and its DNS records
+	//	Schema  EmbeddedModelSchema   schema  Version stamp carried by most models
 	AllocationCloudStatus = gen.AllocationCloudStatus
-	// AllocationCloudURL is gen.AllocationCloudURL.
+
+	// AllocationCloudURL is one address that routes to the personal cloud,
+	// with its own provisioning state.
+	//
+	//	Field   Type                  JSON    Description
+	//	Schema  EmbeddedModelSchema   schema  Version stamp carried by most models
+	//	Status  AllocationStatusEnum  status  Provisioning state shared by the cloud and its DNS records
+	//	URL     string                url     The address
 	AllocationCloudURL = gen.AllocationCloudURL
-	// AllocationCloudURLs is gen.AllocationCloudURLs.
+
+	// AllocationCloudURLs: Addresses of the personal cloud: the base and id
+	// addresses always, the vanity address once a vanity name is set.
+	//
+	//	Field   Type                 JSON    Description
+	//	Base    AllocationCloudURL   base    One address that routes to the personal cloud, with its…
+	//	ID      AllocationCloudURL   id      One address that routes to the personal cloud, with its…
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	Vanity  AllocationCloudURL   vanity  One address that routes to the personal cloud, with its…
 	AllocationCloudURLs = gen.AllocationCloudURLs
-	// AllocationStatusEnum is gen.AllocationStatusEnum.
+
+	// AllocationStatusEnum: Provisioning state shared by the cloud and its DNS
+	// records.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                          Value
+	//	AllocationStatusEnumUNKNOWN       "UNKNOWN"
+	//	AllocationStatusEnumPENDING       "PENDING"
+	//	AllocationStatusEnumRUNNING       "RUNNING"
+	//	AllocationStatusEnumFAILED        "FAILED"
+	//	AllocationStatusEnumSUCCEEDED     "SUCCEEDED"
+	//	AllocationStatusEnumDISCONNECTED  "DISCONNECTED"
 	AllocationStatusEnum = gen.AllocationStatusEnum
-	// AllowedCloudModelsInstanceConfiguration is gen.AllowedCloudModelsInstanceConfiguration.
+
+	// AllowedCloudModelsInstanceConfiguration: Which cloud models an entity
+	// allows, and which are its defaults.
+	//
+	//	Field          Type                                                  JSON           Description
+	//	AllowedModels  InstanceConfigurationAllowedModels                    allowedModels  A list of allowed models
+	//	DefaultModels  InstanceConfigurationAllowedCloudModelsDefaultModels  defaultModels  Default models per use (fast, accurate and their fallbacks)
+	//	Enabled        InstanceConfigurationEnabledEnum                      enabled        State of a feature switch; UNKNOWN counts as off
+	//	Schema         EmbeddedModelSchema                                   schema         Version stamp carried by most models
 	AllowedCloudModelsInstanceConfiguration = gen.AllowedCloudModelsInstanceConfiguration
-	// AnonymousTemporalRange is gen.AnonymousTemporalRange.
+
+	// AnonymousTemporalRange is a span of time: from and to for a closed
+	// range, only one of them for an open range, continuous for 'from now on'.
+	//
+	//	Field       Type                 JSON        Description
+	//	Between     *bool                between     True when both from and to bound the range
+	//	Continuous  *bool                continuous  True for a range that starts now and has no end
+	//	From        GroupedTimestamp     from        A point in time with an optional human-readable rendering
+	//	Schema      EmbeddedModelSchema  schema      Version stamp carried by most models
+	//	To          GroupedTimestamp     to          A point in time with an optional human-readable rendering
 	AnonymousTemporalRange = gen.AnonymousTemporalRange
-	// Auth0Identity is gen.Auth0Identity.
+
+	// Auth0Identity is one identity-provider account linked to an Auth0 user.
+	//
+	//	Field        Type    JSON          Description
+	//	AccessToken  string  access_token
+	//	Connection   string  connection
+	//	ExpiresIn    *int    expires_in
+	//	IsSocial     *bool   isSocial
+	//	Provider     string  provider
+	//	UserID       string  user_id
 	Auth0Identity = gen.Auth0Identity
-	// Auth0OpenAIUserMetadata is gen.Auth0OpenAIUserMetadata.
+
+	// Auth0OpenAIUserMetadata is the single OpenAI key a user may store.
+	//
+	//	Field            Type                 JSON              Description
+	//	APIKey           string               api_key
+	//	APIKeyName       string               api_key_name
+	//	OrganizationKey  string               organization_key
+	//	Schema           EmbeddedModelSchema  schema            Version stamp carried by most models
 	Auth0OpenAIUserMetadata = gen.Auth0OpenAIUserMetadata
-	// Auth0User is gen.Auth0User.
+
+	// Auth0User is a user as Auth0 describes it; the body of selectUser.
+	//
+	//	Field                   Type               JSON                     Description
+	//	BlockedFor              []string           blocked_for
+	//	CreatedAt               time.Time          created_at
+	//	Email                   string             email
+	//	EmailVerified           *bool              email_verified
+	//	FamilyName              string             family_name
+	//	GivenName               string             given_name
+	//	GuardianAuthenticators  []string           guardian_authenticators
+	//	Identities              []Auth0Identity    identities
+	//	LastIP                  string             last_ip
+	//	LastLogin               time.Time          last_login
+	//	Locale                  string             locale
+	//	LoginsCount             *int               logins_count
+	//	Name                    string             name
+	//	Nickname                string             nickname
+	//	Picture                 string             picture
+	//	UpdatedAt               time.Time          updated_at
+	//	UserID                  string             user_id
+	//	UserMetadata            Auth0UserMetadata  user_metadata            Pieces-specific metadata stored with an Auth0 user
+	//	Username                string             username
 	Auth0User = gen.Auth0User
-	// Auth0UserAllocationMetadata is gen.Auth0UserAllocationMetadata.
+
+	// Auth0UserAllocationMetadata: Where the user's cloud allocation lives.
+	//
+	//	Field    Type    JSON     Description
+	//	Project  string  project
+	//	Region   string  region
 	Auth0UserAllocationMetadata = gen.Auth0UserAllocationMetadata
-	// Auth0UserBetaStatus is gen.Auth0UserBetaStatus.
+
+	// Auth0UserBetaStatus: Beta programmes a user takes part in, each as a
+	// time range.
+	//
+	//	Field   Type                    JSON    Description
+	//	Schema  EmbeddedModelSchema     schema  Version stamp carried by most models
+	//	Vision  AnonymousTemporalRange  vision  A span of time: from and to for a closed range, only one…
 	Auth0UserBetaStatus = gen.Auth0UserBetaStatus
-	// Auth0UserMetadata is gen.Auth0UserMetadata.
+
+	// Auth0UserMetadata: Pieces-specific metadata stored with an Auth0 user.
+	//
+	//	Field             Type                         JSON                Description
+	//	Allocation        Auth0UserAllocationMetadata  allocation          Where the user's cloud allocation lives
+	//	Beta              AnonymousTemporalRange       beta                A span of time: from and to for a closed range, only one…
+	//	CloudKey          string                       cloud_key
+	//	GlobalID          string                       global_id
+	//	OpenAI            Auth0OpenAIUserMetadata      open_AI             The single OpenAI key a user may store
+	//	Schema            EmbeddedModelSchema          schema              Version stamp carried by most models
+	//	StripeCustomerID  string                       stripe_customer_id
+	//	Vanityname        string                       vanityname
 	Auth0UserMetadata = gen.Auth0UserMetadata
-	// BigQueryInstanceConfiguration is gen.BigQueryInstanceConfiguration.
+
+	// BigQueryInstanceConfiguration: Switch for BigQuery analytics.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	BigQueryInstanceConfiguration = gen.BigQueryInstanceConfiguration
-	// CapabilitiesEnum is gen.CapabilitiesEnum.
+
+	// CapabilitiesEnum: Where machine-learning work may run: locally, in the
+	// cloud, or both.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                 Value
+	//	CapabilitiesEnumUNKNOWN  "UNKNOWN"
+	//	CapabilitiesEnumLOCAL    "LOCAL"
+	//	CapabilitiesEnumCLOUD    "CLOUD"
+	//	CapabilitiesEnumBLENDED  "BLENDED"
 	CapabilitiesEnum = gen.CapabilitiesEnum
-	// CloudBackupCreationInstanceConfiguration is gen.CloudBackupCreationInstanceConfiguration.
+
+	// CloudBackupCreationInstanceConfiguration: Switch for creating cloud
+	// backups.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	CloudBackupCreationInstanceConfiguration = gen.CloudBackupCreationInstanceConfiguration
-	// ConnectToCloudInstanceConfiguration is gen.ConnectToCloudInstanceConfiguration.
+
+	// ConnectToCloudInstanceConfiguration: Switch for connecting to the cloud.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	ConnectToCloudInstanceConfiguration = gen.ConnectToCloudInstanceConfiguration
-	// DeleteCloudBackupInstanceConfiguration is gen.DeleteCloudBackupInstanceConfiguration.
+
+	// DeleteCloudBackupInstanceConfiguration: Switch for deleting cloud
+	// backups.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	DeleteCloudBackupInstanceConfiguration = gen.DeleteCloudBackupInstanceConfiguration
-	// DeniedWorkstreamPatternEngineSourcesInstanceConfiguration is gen.DeniedWorkstreamPatternEngineSourcesInstanceConfiguration.
+
+	// DeniedWorkstreamPatternEngineSourcesInstanceConfiguration: Applications
+	// the workstream pattern engine must not read from.
+	//
+	//	Field          Type                                                       JSON           Description
+	//	DeniedSources  InstanceConfigurationDeniedWorkstreamPatternEngineSources  deniedSources  A list of denied applications
+	//	Enabled        InstanceConfigurationEnabledEnum                           enabled        State of a feature switch; UNKNOWN counts as off
+	//	Schema         EmbeddedModelSchema                                        schema         Version stamp carried by most models
 	DeniedWorkstreamPatternEngineSourcesInstanceConfiguration = gen.DeniedWorkstreamPatternEngineSourcesInstanceConfiguration
-	// DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration is gen.DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration.
+
+	// DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration: Websites the
+	// workstream pattern engine must not read from.
+	//
+	//	Field           Type                                                        JSON            Description
+	//	DeniedWebsites  InstanceConfigurationDeniedWorkstreamPatternEngineWebsites  deniedWebsites  A list of denied websites
+	//	Enabled         InstanceConfigurationEnabledEnum                            enabled         State of a feature switch; UNKNOWN counts as off
+	//	Schema          EmbeddedModelSchema                                         schema          Version stamp carried by most models
 	DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration = gen.DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration
-	// DescopeUserMetadata is gen.DescopeUserMetadata.
+
+	// DescopeUserMetadata: Pieces-specific metadata stored with a Descope
+	// user.
+	//
+	//	Field       Type                         JSON        Description
+	//	Allocation  Auth0UserAllocationMetadata  allocation  Where the user's cloud allocation lives
+	//	Beta        AnonymousTemporalRange       beta        A span of time: from and to for a closed range, only one…
+	//	DescopeID   string                       descope_id
+	//	GlobalID    string                       global_id
+	//	OpenAI      Auth0OpenAIUserMetadata      open_AI     The single OpenAI key a user may store
+	//	Schema      EmbeddedModelSchema          schema      Version stamp carried by most models
+	//	Vanityname  string                       vanityname
 	DescopeUserMetadata = gen.DescopeUserMetadata
-	// EmbeddedModelSchema is gen.EmbeddedModelSchema.
+
+	// EmbeddedModelSchema: Version stamp carried by most models.
+	//
+	//	Field      Type                                    JSON       Description
+	//	Migration  int                                     migration  Migration counter of the model layout
+	//	Semantic   EmbeddedModelSchemaSemanticVersionEnum  semantic   Semantic version of the model layout
 	EmbeddedModelSchema = gen.EmbeddedModelSchema
-	// EmbeddedModelSchemaSemanticVersionEnum is gen.EmbeddedModelSchemaSemanticVersionEnum.
+
+	// EmbeddedModelSchemaSemanticVersionEnum: Semantic version of the model
+	// layout.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                                                  Value
+	//	EmbeddedModelSchemaSemanticVersionEnumUNKNOWN             "UNKNOWN"
+	//	EmbeddedModelSchemaSemanticVersionEnumMAJOR0MINOR0PATCH1  "MAJOR_0_MINOR_0_PATCH_1"
 	EmbeddedModelSchemaSemanticVersionEnum = gen.EmbeddedModelSchemaSemanticVersionEnum
-	// EntityAssociateToUserInput is gen.EntityAssociateToUserInput.
+
+	// EntityAssociateToUserInput: Optional body of userAssociateEntity;
+	// reserved for future fields.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
 	EntityAssociateToUserInput = gen.EntityAssociateToUserInput
-	// EntityTypeEnum is gen.EntityTypeEnum.
+
+	// EntityTypeEnum: Kind of entity: organization or team.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                    Value
+	//	EntityTypeEnumUNKNOWN       "UNKNOWN"
+	//	EntityTypeEnumORGANIZATION  "ORGANIZATION"
+	//	EntityTypeEnumTEAM          "TEAM"
 	EntityTypeEnum = gen.EntityTypeEnum
-	// ExternalMLProviderEnum is gen.ExternalMLProviderEnum.
+
+	// ExternalMLProviderEnum: Company or group that publishes a
+	// machine-learning model.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                                         Value
+	//	ExternalMLProviderEnumUNKNOWN                    "UNKNOWN"
+	//	ExternalMLProviderEnumAPPLE                      "APPLE"
+	//	ExternalMLProviderEnumAMAZON                     "AMAZON"
+	//	ExternalMLProviderEnumGOOGLE                     "GOOGLE"
+	//	ExternalMLProviderEnumMETA                       "META"
+	//	ExternalMLProviderEnumOPENAI                     "OPENAI"
+	//	ExternalMLProviderEnumLMSYS                      "LMSYS"
+	//	ExternalMLProviderEnumSALESFORCE                 "SALESFORCE"
+	//	ExternalMLProviderEnumHUGGINGFACE                "HUGGING_FACE"
+	//	ExternalMLProviderEnumUNIVERSITYOFWASHINGTON     "UNIVERSITY_OF_WASHINGTON"
+	//	ExternalMLProviderEnumOPENLMRESEARCH             "OPEN_LM_RESEARCH"
+	//	ExternalMLProviderEnumMICROSOFT                  "MICROSOFT"
+	//	ExternalMLProviderEnumUCBERKLEY                  "UC_BERKLEY"
+	//	ExternalMLProviderEnumPEKINGUNIVERSITY           "PEKING_UNIVERSITY"
+	//	ExternalMLProviderEnumRENMINUNIVERSITYOFCHINA    "RENMIN_UNIVERSITY_OF_CHINA"
+	//	ExternalMLProviderEnumTOGETHERAI                 "TOGETHER_AI"
+	//	ExternalMLProviderEnumDATABRICKS                 "DATABRICKS"
+	//	ExternalMLProviderEnumELEUTHERAI                 "ELEUTHER_AI"
+	//	ExternalMLProviderEnumFUDANUNIVERSITY            "FUDAN_UNIVERSITY"
+	//	ExternalMLProviderEnumBLICKDL                    "BLICKDL"
+	//	ExternalMLProviderEnumHONGKONGBAPTISTUNIVERSITY  "HONG_KONG_BAPTIST_UNIVERSITY"
+	//	ExternalMLProviderEnumBIGCODE                    "BIGCODE"
+	//	ExternalMLProviderEnumJINA                       "JINA"
+	//	ExternalMLProviderEnumPIECES                     "PIECES"
+	//	ExternalMLProviderEnumANTHROPIC                  "ANTHROPIC"
+	//	ExternalMLProviderEnumIBM                        "IBM"
+	//	ExternalMLProviderEnumSNOWFLAKE                  "SNOWFLAKE"
+	//	ExternalMLProviderEnumPERPLEXITY                 "PERPLEXITY"
+	//	ExternalMLProviderEnumMINISHLABS                 "MINISHLABS"
+	//	ExternalMLProviderEnumMSFTAZUREOPENAI            "MSFT_AZURE_OPEN_AI"
+	//	ExternalMLProviderEnumAWSBEDROCK                 "AWS_BEDROCK"
 	ExternalMLProviderEnum = gen.ExternalMLProviderEnum
-	// ExternalProvider is gen.ExternalProvider.
+
+	// ExternalProvider is a sign-in provider linked to the user. The JSON
+	// names mix casings (profileData, user_id) as the provider sends them.
+	//
+	//	Field        Type                         JSON          Description
+	//	AccessToken  string                       access_token
+	//	Connection   string                       connection
+	//	Created      GroupedTimestamp             created       A point in time with an optional human-readable rendering
+	//	ExpiresIn    *int                         expires_in
+	//	IsSocial     *bool                        isSocial
+	//	ProfileData  ExternalProviderProfileData  profileData   Profile fields a sign-in provider reports; every one is…
+	//	Schema       EmbeddedModelSchema          schema        Version stamp carried by most models
+	//	Type         ExternalProviderTypeEnum     type          Sign-in provider, spelled as Auth0 spells it ('waad' is…
+	//	Updated      GroupedTimestamp             updated       A point in time with an optional human-readable rendering
+	//	UserID       string                       user_id       The user's id at the provider
 	ExternalProvider = gen.ExternalProvider
-	// ExternalProviderProfileData is gen.ExternalProviderProfileData.
+
+	// ExternalProviderProfileData: Profile fields a sign-in provider reports;
+	// every one is optional.
+	//
+	//	Field                    Type    JSON                       Description
+	//	Anchor                   string  anchor
+	//	Bio                      string  bio
+	//	Blog                     string  blog
+	//	Collaborators            *int    collaborators
+	//	Company                  string  company
+	//	CreatedAt                string  created_at
+	//	DiskUsage                *int    disk_usage
+	//	Email                    string  email
+	//	EmailVerified            *bool   email_verified
+	//	EventsURL                string  events_url
+	//	Followers                *int    followers
+	//	FollowersURL             string  followers_url
+	//	Following                *int    following
+	//	FollowingURL             string  following_url
+	//	GistsURL                 string  gists_url
+	//	GravatarID               string  gravatar_id
+	//	Hireable                 *bool   hireable
+	//	HTMLURL                  string  html_url
+	//	Name                     string  name
+	//	Nickname                 string  nickname
+	//	NodeID                   string  node_id
+	//	OrganizationsURL         string  organizations_url
+	//	OwnedPrivateRepos        *int    owned_private_repos
+	//	Picture                  string  picture
+	//	PrivateGists             *int    private_gists
+	//	PublicGists              *int    public_gists
+	//	PublicRepos              *int    public_repos
+	//	ReceivedEventsURL        string  received_events_url
+	//	ReposURL                 string  repos_url
+	//	SiteAdmin                *bool   site_admin
+	//	StarredURL               string  starred_url
+	//	SubscriptionsURL         string  subscriptions_url
+	//	TotalPrivateRepos        *int    total_private_repos
+	//	TwitterUsername          string  twitter_username
+	//	TwoFactorAuthentication  *bool   two_factor_authentication
+	//	Type                     string  type
+	//	UpdatedAt                string  updated_at
+	//	URL                      string  url
 	ExternalProviderProfileData = gen.ExternalProviderProfileData
-	// ExternalProviderTypeEnum is gen.ExternalProviderTypeEnum.
+
+	// ExternalProviderTypeEnum: Sign-in provider, spelled as Auth0 spells it
+	// ('waad' is Azure Active Directory).
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                               Value
+	//	ExternalProviderTypeEnumUNKNOWN        "UNKNOWN"
+	//	ExternalProviderTypeEnumGithub         "github"
+	//	ExternalProviderTypeEnumGoogleOauth2   "google-oauth2"
+	//	ExternalProviderTypeEnumBitbucket      "bitbucket"
+	//	ExternalProviderTypeEnumLinkedin       "linkedin"
+	//	ExternalProviderTypeEnumTwitter        "twitter"
+	//	ExternalProviderTypeEnumFacebook       "facebook"
+	//	ExternalProviderTypeEnumWaad           "waad"
+	//	ExternalProviderTypeEnumDiscord        "discord"
+	//	ExternalProviderTypeEnumGitlab         "gitlab"
+	//	ExternalProviderTypeEnumApple          "apple"
+	//	ExternalProviderTypeEnumUsernameEmail  "username_email"
+	//	ExternalProviderTypeEnumSlack          "slack"
+	//	ExternalProviderTypeEnumMicrosoft      "microsoft"
 	ExternalProviderTypeEnum = gen.ExternalProviderTypeEnum
-	// ExternalProviders is gen.ExternalProviders.
+
+	// ExternalProviders is the sign-in providers linked to the user.
+	//
+	//	Field     Type                 JSON      Description
+	//	Iterable  []ExternalProvider   iterable
+	//	Schema    EmbeddedModelSchema  schema    Version stamp carried by most models
 	ExternalProviders = gen.ExternalProviders
-	// FlattenedEntities is gen.FlattenedEntities.
+
+	// FlattenedEntities: Entities (organizations, teams) by reference.
+	//
+	//	Field     Type                 JSON      Description
+	//	Indices   map[string]int       indices   Position of each entity id in iterable
+	//	Iterable  []ReferencedEntity   iterable
+	//	Schema    EmbeddedModelSchema  schema    Version stamp carried by most models
+	//	Score     Score                score     Usage counters
 	FlattenedEntities = gen.FlattenedEntities
-	// FlattenedEntity is gen.FlattenedEntity.
+
+	// FlattenedEntity is an entity without nested copies of its relations, so
+	// that graphs of entities stay acyclic.
+	//
+	//	Field           Type                    JSON             Description
+	//	Configuration   InstanceConfiguration   configuration    Per-feature settings of an entity, grouped by area
+	//	Created         GroupedTimestamp        created          A point in time with an optional human-readable rendering
+	//	Deleted         GroupedTimestamp        deleted          A point in time with an optional human-readable rendering
+	//	ID              string                  id
+	//	Name            string                  name
+	//	OrgIdentifier   string                  org_identifier
+	//	Schema          EmbeddedModelSchema     schema           Version stamp carried by most models
+	//	Subscriptions   FlattenedSubscriptions  subscriptions    Subscriptions by reference
+	//	TeamIdentifier  string                  team_identifier
+	//	Type            EntityTypeEnum          type             Kind of entity: organization or team
+	//	Updated         GroupedTimestamp        updated          A point in time with an optional human-readable rendering
+	//	Users           FlattenedUsers          users            Users by reference
 	FlattenedEntity = gen.FlattenedEntity
-	// FlattenedSubscription is gen.FlattenedSubscription.
+
+	// FlattenedSubscription is a subscription without nested copies of its
+	// relations.
+	//
+	//	Field            Type                  JSON               Description
+	//	Active           bool                  active             Whether the subscription is in force
+	//	Cancelled        GroupedTimestamp      cancelled          A point in time with an optional human-readable rendering
+	//	Created          GroupedTimestamp      created            A point in time with an optional human-readable rendering
+	//	Entities         FlattenedEntities     entities           Entities (organizations, teams) by reference
+	//	ID               string                id
+	//	Name             string                name
+	//	NextBillingDate  GroupedTimestamp      next_billing_date  A point in time with an optional human-readable rendering
+	//	Paused           GroupedTimestamp      paused             A point in time with an optional human-readable rendering
+	//	PriceID          string                price_id
+	//	ProductID        string                product_id
+	//	Quantity         int                   quantity           Number of seats
+	//	Schema           EmbeddedModelSchema   schema             Version stamp carried by most models
+	//	Score            Score                 score              Usage counters
+	//	SubscriptionID   string                subscription_id
+	//	Term             SubscriptionTermEnum  term               Billing period of a subscription
+	//	Updated          GroupedTimestamp      updated            A point in time with an optional human-readable rendering
+	//	User             ReferencedUser        user               A user by id, optionally with the public part of the profile
 	FlattenedSubscription = gen.FlattenedSubscription
-	// FlattenedSubscriptions is gen.FlattenedSubscriptions.
+
+	// FlattenedSubscriptions: Subscriptions by reference.
+	//
+	//	Field     Type                      JSON      Description
+	//	Indices   map[string]int            indices   Position of each subscription id in iterable
+	//	Iterable  []ReferencedSubscription  iterable
+	//	Schema    EmbeddedModelSchema       schema    Version stamp carried by most models
+	//	Score     Score                     score     Usage counters
 	FlattenedSubscriptions = gen.FlattenedSubscriptions
-	// FlattenedUserProfile is gen.FlattenedUserProfile.
+
+	// FlattenedUserProfile is the public part of a user profile, safe to show
+	// to other members of an entity.
+	//
+	//	Field          Type                    JSON           Description
+	//	Email          string                  email
+	//	Entities       FlattenedEntities       entities       Entities (organizations, teams) by reference
+	//	ID             string                  id
+	//	Name           string                  name
+	//	Picture        string                  picture
+	//	Schema         EmbeddedModelSchema     schema         Version stamp carried by most models
+	//	Subscriptions  FlattenedSubscriptions  subscriptions  Subscriptions by reference
+	//	Username       string                  username
+	//	Vanityname     string                  vanityname
 	FlattenedUserProfile = gen.FlattenedUserProfile
-	// FlattenedUsers is gen.FlattenedUsers.
+
+	// FlattenedUsers: Users by reference.
+	//
+	//	Field     Type                 JSON      Description
+	//	Indices   map[string]int       indices   Position of each user id in iterable
+	//	Iterable  []ReferencedUser     iterable
+	//	Schema    EmbeddedModelSchema  schema    Version stamp carried by most models
+	//	Score     Score                score     Usage counters
 	FlattenedUsers = gen.FlattenedUsers
-	// Font is gen.Font.
+
+	// Font: Font preferences.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	Size    int                  size    Font size in points
 	Font = gen.Font
-	// GroupedTimestamp is gen.GroupedTimestamp.
+
+	// GroupedTimestamp is a point in time with an optional human-readable
+	// rendering.
+	//
+	//	Field     Type                 JSON      Description
+	//	Readable  string               readable  A human-readable rendering, for example '2 days ago'
+	//	Schema    EmbeddedModelSchema  schema    Version stamp carried by most models
+	//	Value     time.Time            value     The instant, in RFC 3339 form
 	GroupedTimestamp = gen.GroupedTimestamp
-	// HasFeatureAccessAllowedCloudModelsContext is gen.HasFeatureAccessAllowedCloudModelsContext.
+
+	// HasFeatureAccessAllowedCloudModelsContext: Asks whether one cloud model
+	// is allowed.
+	//
+	//	Field            Type                 JSON             Description
+	//	ModelUniqueName  string               modelUniqueName
+	//	Schema           EmbeddedModelSchema  schema           Version stamp carried by most models
 	HasFeatureAccessAllowedCloudModelsContext = gen.HasFeatureAccessAllowedCloudModelsContext
-	// HasFeatureAccessBadRequestError is gen.HasFeatureAccessBadRequestError.
+
+	// HasFeatureAccessBadRequestError: JSON body of a 400 answer from
+	// userHasFeatureAccess: the input was invalid or incomplete.
+	//
+	//	Field    Type                 JSON     Description
+	//	Code     string               code     Machine-readable error code
+	//	Message  string               message  What was wrong with the input
+	//	Schema   EmbeddedModelSchema  schema   Version stamp carried by most models
 	HasFeatureAccessBadRequestError = gen.HasFeatureAccessBadRequestError
-	// HasFeatureAccessContext is gen.HasFeatureAccessContext.
+
+	// HasFeatureAccessContext: Extra facts a feature check may need; fill the
+	// member that matches the feature.
+	//
+	//	Field                                 Type                                                         JSON                                  Description
+	//	AllowedCloudModels                    HasFeatureAccessAllowedCloudModelsContext                    allowedCloudModels                    Asks whether one cloud model is allowed
+	//	DeniedWorkstreamPatternEngineSource   HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext   deniedWorkstreamPatternEngineSource   Asks whether one application is denied to the workstream…
+	//	DeniedWorkstreamPatternEngineWebsite  HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext  deniedWorkstreamPatternEngineWebsite  Asks whether one website is denied to the workstream…
+	//	Processing                            HasFeatureAccessProcessingContext                            processing                            Asks whether one kind of processing is allowed
+	//	Schema                                EmbeddedModelSchema                                          schema                                Version stamp carried by most models
 	HasFeatureAccessContext = gen.HasFeatureAccessContext
-	// HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext is gen.HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext.
+
+	// HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext: Asks whether
+	// one application is denied to the workstream pattern engine.
+	//
+	//	Field             Type                 JSON              Description
+	//	Application       string               application
+	//	BundleIdentifier  string               bundleIdentifier
+	//	Schema            EmbeddedModelSchema  schema            Version stamp carried by most models
 	HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext = gen.HasFeatureAccessDeniedWorkstreamPatternEngineSourceContext
-	// HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext is gen.HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext.
+
+	// HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext: Asks
+	// whether one website is denied to the workstream pattern engine.
+	//
+	//	Field    Type                 JSON     Description
+	//	Schema   EmbeddedModelSchema  schema   Version stamp carried by most models
+	//	Website  string               website
 	HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext = gen.HasFeatureAccessDeniedWorkstreamPatternEngineWebsiteContext
-	// HasFeatureAccessEnum is gen.HasFeatureAccessEnum.
+
+	// HasFeatureAccessEnum: Features whose access can be checked.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                                                         Value
+	//	HasFeatureAccessEnumUNKNOWN                                      "UNKNOWN"
+	//	HasFeatureAccessEnumCONNECTTOCLOUD                               "CONNECT_TO_CLOUD"
+	//	HasFeatureAccessEnumUPDATEALLOCATIONCLOUD                        "UPDATE_ALLOCATION_CLOUD"
+	//	HasFeatureAccessEnumRECONNECTTOCLOUD                             "RECONNECT_TO_CLOUD"
+	//	HasFeatureAccessEnumSHARESNIPPET                                 "SHARE_SNIPPET"
+	//	HasFeatureAccessEnumCLOUDBACKUPCREATION                          "CLOUD_BACKUP_CREATION"
+	//	HasFeatureAccessEnumLISTCLOUDBACKUPS                             "LIST_CLOUD_BACKUPS"
+	//	HasFeatureAccessEnumLISTSPECIFICCLOUDBACKUP                      "LIST_SPECIFIC_CLOUD_BACKUP"
+	//	HasFeatureAccessEnumRESTORECLOUDBACKUP                           "RESTORE_CLOUD_BACKUP"
+	//	HasFeatureAccessEnumDELETECLOUDBACKUP                            "DELETE_CLOUD_BACKUP"
+	//	HasFeatureAccessEnumIPLOOKUP                                     "IP_LOOKUP"
+	//	HasFeatureAccessEnumSENTRY                                       "SENTRY"
+	//	HasFeatureAccessEnumBIGQUERY                                     "BIG_QUERY"
+	//	HasFeatureAccessEnumSEGMENT                                      "SEGMENT"
+	//	HasFeatureAccessEnumCUSTOMANALYTICS                              "CUSTOM_ANALYTICS"
+	//	HasFeatureAccessEnumSENDINTERNALSUMMARYREPORTSTOUSERTEAMSERVICE  "SEND_INTERNAL_SUMMARY_REPORTS_TO_USER_TEAM_SERVICE"
+	//	HasFeatureAccessEnumALLOWEDCLOUDMODELS                           "ALLOWED_CLOUD_MODELS"
+	//	HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINESOURCES         "DENIED_WORKSTREAM_PATTERN_ENGINE_SOURCES"
+	//	HasFeatureAccessEnumDENIEDWORKSTREAMPATTERNENGINEWEBSITES        "DENIED_WORKSTREAM_PATTERN_ENGINE_WEBSITES"
+	//	HasFeatureAccessEnumEXTERNALPROVIDERPROCESSING                   "EXTERNAL_PROVIDER_PROCESSING"
 	HasFeatureAccessEnum = gen.HasFeatureAccessEnum
-	// HasFeatureAccessInput is gen.HasFeatureAccessInput.
+
+	// HasFeatureAccessInput: Body of userHasFeatureAccess: the feature and,
+	// for some features, a context.
+	//
+	//	Field    Type                     JSON     Description
+	//	Context  HasFeatureAccessContext  context  Extra facts a feature check may need; fill the member that…
+	//	Feature  HasFeatureAccessEnum     feature  Features whose access can be checked
+	//	Schema   EmbeddedModelSchema      schema   Version stamp carried by most models
 	HasFeatureAccessInput = gen.HasFeatureAccessInput
-	// HasFeatureAccessOutput is gen.HasFeatureAccessOutput.
+
+	// HasFeatureAccessOutput: Answer of userHasFeatureAccess.
+	//
+	//	Field             Type                 JSON              Description
+	//	CanUse            bool                 canUse            Whether the user may use the feature now
+	//	Enabled           bool                 enabled           Whether the feature is switched on for the user's entity
+	//	IsEnterpriseUser  bool                 isEnterpriseUser  Whether the user belongs to an enterprise entity
+	//	Reason            string               reason            Why access was granted or refused
+	//	Schema            EmbeddedModelSchema  schema            Version stamp carried by most models
 	HasFeatureAccessOutput = gen.HasFeatureAccessOutput
-	// HasFeatureAccessProcessingContext is gen.HasFeatureAccessProcessingContext.
+
+	// HasFeatureAccessProcessingContext: Asks whether one kind of processing
+	// is allowed.
+	//
+	//	Field       Type                 JSON        Description
+	//	Processing  CapabilitiesEnum     processing  Where machine-learning work may run: locally, in the…
+	//	Schema      EmbeddedModelSchema  schema      Version stamp carried by most models
 	HasFeatureAccessProcessingContext = gen.HasFeatureAccessProcessingContext
-	// HasFeatureAccessUnprocessableEntityError is gen.HasFeatureAccessUnprocessableEntityError.
+
+	// HasFeatureAccessUnprocessableEntityError: JSON body of a 422 answer from
+	// userHasFeatureAccess: the context does not fit the feature.
+	//
+	//	Field                Type                 JSON                 Description
+	//	ExpectedContextType  string               expectedContextType  The context member the feature needs
+	//	Feature              string               feature              The feature that was checked
+	//	Message              string               message              What was wrong with the context
+	//	Schema               EmbeddedModelSchema  schema               Version stamp carried by most models
 	HasFeatureAccessUnprocessableEntityError = gen.HasFeatureAccessUnprocessableEntityError
-	// InstanceConfiguration is gen.InstanceConfiguration.
+
+	// InstanceConfiguration: Per-feature settings of an entity, grouped by
+	// area.
+	//
+	//	Field             Type                                   JSON              Description
+	//	Analytics         InstanceConfigurationAnalytics         analytics         Analytics settings of an entity
+	//	ExternalCloud     InstanceConfigurationExternalCloud     externalCloud     Cloud settings of an entity: connection, backups, sharing
+	//	ExternalProvider  InstanceConfigurationExternalProvider  externalProvider  Model and processing settings of an entity
+	//	Schema            EmbeddedModelSchema                    schema            Version stamp carried by most models
 	InstanceConfiguration = gen.InstanceConfiguration
-	// InstanceConfigurationAllowedCloudModelsDefaultModels is gen.InstanceConfigurationAllowedCloudModelsDefaultModels.
+
+	// InstanceConfigurationAllowedCloudModelsDefaultModels: Default models per
+	// use (fast, accurate and their fallbacks).
+	//
+	//	Field             Type                               JSON              Description
+	//	Accurate          InstanceConfigurationAllowedModel  accurate          One allowed model, named by its unique identifier
+	//	FallbackAccurate  InstanceConfigurationAllowedModel  fallbackAccurate  One allowed model, named by its unique identifier
+	//	FallbackFast      InstanceConfigurationAllowedModel  fallbackFast      One allowed model, named by its unique identifier
+	//	Fast              InstanceConfigurationAllowedModel  fast              One allowed model, named by its unique identifier
+	//	Schema            EmbeddedModelSchema                schema            Version stamp carried by most models
 	InstanceConfigurationAllowedCloudModelsDefaultModels = gen.InstanceConfigurationAllowedCloudModelsDefaultModels
-	// InstanceConfigurationAllowedModel is gen.InstanceConfigurationAllowedModel.
+
+	// InstanceConfigurationAllowedModel is one allowed model, named by its
+	// unique identifier.
+	//
+	//	Field       Type                    JSON        Description
+	//	Custom      *bool                   custom      True for a model the entity added itself
+	//	Foundation  ModelFoundationEnum     foundation  Foundation model family
+	//	MaxTokens   ModelMaxTokens          maxTokens   Token limits of a model
+	//	Name        string                  name
+	//	Provider    ExternalMLProviderEnum  provider    Company or group that publishes a machine-learning model
+	//	Schema      EmbeddedModelSchema     schema      Version stamp carried by most models
+	//	Type        ModelTypeEnum           type        What a model is tuned for
+	//	Unique      string                  unique      Unique identifier of the model
+	//	Version     string                  version
 	InstanceConfigurationAllowedModel = gen.InstanceConfigurationAllowedModel
-	// InstanceConfigurationAllowedModels is gen.InstanceConfigurationAllowedModels.
+
+	// InstanceConfigurationAllowedModels is a list of allowed models.
+	//
+	//	Field     Type                                 JSON      Description
+	//	Iterable  []InstanceConfigurationAllowedModel  iterable
+	//	Schema    EmbeddedModelSchema                  schema    Version stamp carried by most models
 	InstanceConfigurationAllowedModels = gen.InstanceConfigurationAllowedModels
-	// InstanceConfigurationAnalytics is gen.InstanceConfigurationAnalytics.
+
+	// InstanceConfigurationAnalytics: Analytics settings of an entity.
+	//
+	//	Field                                        Type                                                              JSON                                         Description
+	//	BigQuery                                     BigQueryInstanceConfiguration                                     bigQuery                                     Switch for BigQuery analytics
+	//	Schema                                       EmbeddedModelSchema                                               schema                                       Version stamp carried by most models
+	//	Segment                                      SegmentInstanceConfiguration                                      segment                                      Switch for Segment analytics
+	//	SendInternalSummaryReportsToUserTeamService  SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration  sendInternalSummaryReportsToUserTeamService  Switch for sending internal summary reports to the team…
 	InstanceConfigurationAnalytics = gen.InstanceConfigurationAnalytics
-	// InstanceConfigurationDeniedWorkstreamPatternEngineSource is gen.InstanceConfigurationDeniedWorkstreamPatternEngineSource.
+
+	// InstanceConfigurationDeniedWorkstreamPatternEngineSource is one denied
+	// application, by name and bundle identifiers.
+	//
+	//	Field              Type                 JSON                Description
+	//	Application        string               application
+	//	BundleIdentifiers  []string             bundle_identifiers
+	//	Schema             EmbeddedModelSchema  schema              Version stamp carried by most models
 	InstanceConfigurationDeniedWorkstreamPatternEngineSource = gen.InstanceConfigurationDeniedWorkstreamPatternEngineSource
-	// InstanceConfigurationDeniedWorkstreamPatternEngineSources is gen.InstanceConfigurationDeniedWorkstreamPatternEngineSources.
+
+	// InstanceConfigurationDeniedWorkstreamPatternEngineSources is a list of
+	// denied applications.
+	//
+	//	Field     Type                                                        JSON      Description
+	//	Iterable  []InstanceConfigurationDeniedWorkstreamPatternEngineSource  iterable
+	//	Schema    EmbeddedModelSchema                                         schema    Version stamp carried by most models
 	InstanceConfigurationDeniedWorkstreamPatternEngineSources = gen.InstanceConfigurationDeniedWorkstreamPatternEngineSources
-	// InstanceConfigurationDeniedWorkstreamPatternEngineWebsite is gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsite.
+
+	// InstanceConfigurationDeniedWorkstreamPatternEngineWebsite is one denied
+	// website.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	URL     string               url
 	InstanceConfigurationDeniedWorkstreamPatternEngineWebsite = gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsite
-	// InstanceConfigurationDeniedWorkstreamPatternEngineWebsites is gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsites.
+
+	// InstanceConfigurationDeniedWorkstreamPatternEngineWebsites is a list of
+	// denied websites.
+	//
+	//	Field     Type                                                         JSON      Description
+	//	Iterable  []InstanceConfigurationDeniedWorkstreamPatternEngineWebsite  iterable
+	//	Schema    EmbeddedModelSchema                                          schema    Version stamp carried by most models
 	InstanceConfigurationDeniedWorkstreamPatternEngineWebsites = gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsites
-	// InstanceConfigurationEnabledEnum is gen.InstanceConfigurationEnabledEnum.
+
+	// InstanceConfigurationEnabledEnum: State of a feature switch; UNKNOWN
+	// counts as off.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                                  Value
+	//	InstanceConfigurationEnabledEnumUNKNOWN   "UNKNOWN"
+	//	InstanceConfigurationEnabledEnumENABLED   "ENABLED"
+	//	InstanceConfigurationEnabledEnumDISABLED  "DISABLED"
 	InstanceConfigurationEnabledEnum = gen.InstanceConfigurationEnabledEnum
-	// InstanceConfigurationExternalCloud is gen.InstanceConfigurationExternalCloud.
+
+	// InstanceConfigurationExternalCloud: Cloud settings of an entity:
+	// connection, backups, sharing.
+	//
+	//	Field                    Type                                          JSON                     Description
+	//	CloudBackupCreation      CloudBackupCreationInstanceConfiguration      cloudBackupCreation      Switch for creating cloud backups
+	//	ConnectToCloud           ConnectToCloudInstanceConfiguration           connectToCloud           Switch for connecting to the cloud
+	//	DeleteCloudBackup        DeleteCloudBackupInstanceConfiguration        deleteCloudBackup        Switch for deleting cloud backups
+	//	ListCloudBackups         ListCloudBackupsInstanceConfiguration         listCloudBackups         Switch for listing cloud backups
+	//	ListSpecificCloudBackup  ListSpecificCloudBackupInstanceConfiguration  listSpecificCloudBackup  Switch for reading one cloud backup
+	//	ReconnectToCloud         ReconnectToCloudInstanceConfiguration         reconnectToCloud         Switch for reconnecting to the cloud
+	//	RestoreCloudBackup       RestoreCloudBackupInstanceConfiguration       restoreCloudBackup       Switch for restoring cloud backups
+	//	Schema                   EmbeddedModelSchema                           schema                   Version stamp carried by most models
+	//	ShareSnippet             ShareSnippetInstanceConfiguration             shareSnippet             Switch for sharing snippets
+	//	UpdateAllocationCloud    UpdateAllocationCloudInstanceConfiguration    updateAllocationCloud    Switch for updating the cloud allocation
 	InstanceConfigurationExternalCloud = gen.InstanceConfigurationExternalCloud
-	// InstanceConfigurationExternalProvider is gen.InstanceConfigurationExternalProvider.
+
+	// InstanceConfigurationExternalProvider: Model and processing settings of
+	// an entity.
+	//
+	//	Field                                  Type                                                        JSON                                   Description
+	//	AllowedCloudModels                     AllowedCloudModelsInstanceConfiguration                     allowedCloudModels                     Which cloud models an entity allows, and which are its…
+	//	DeniedWorkstreamPatternEngineSources   DeniedWorkstreamPatternEngineSourcesInstanceConfiguration   deniedWorkstreamPatternEngineSources   Applications the workstream pattern engine must not read…
+	//	DeniedWorkstreamPatternEngineWebsites  DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration  deniedWorkstreamPatternEngineWebsites  Websites the workstream pattern engine must not read from
+	//	Processing                             ProcessingInstanceConfiguration                             processing                             Where processing may run for an entity
+	//	Schema                                 EmbeddedModelSchema                                         schema                                 Version stamp carried by most models
 	InstanceConfigurationExternalProvider = gen.InstanceConfigurationExternalProvider
-	// ListCloudBackupsInstanceConfiguration is gen.ListCloudBackupsInstanceConfiguration.
+
+	// ListCloudBackupsInstanceConfiguration: Switch for listing cloud backups.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	ListCloudBackupsInstanceConfiguration = gen.ListCloudBackupsInstanceConfiguration
-	// ListSpecificCloudBackupInstanceConfiguration is gen.ListSpecificCloudBackupInstanceConfiguration.
+
+	// ListSpecificCloudBackupInstanceConfiguration: Switch for reading one
+	// cloud backup.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	ListSpecificCloudBackupInstanceConfiguration = gen.ListSpecificCloudBackupInstanceConfiguration
-	// ModelFoundationEnum is gen.ModelFoundationEnum.
+
+	// ModelFoundationEnum: Foundation model family.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                                  Value
+	//	ModelFoundationEnumUNKNOWN                "UNKNOWN"
+	//	ModelFoundationEnumGPT35                  "GPT_3.5"
+	//	ModelFoundationEnumGPT4                   "GPT_4"
+	//	ModelFoundationEnumT5                     "T5"
+	//	ModelFoundationEnumLLAMA27B               "LLAMA_2_7B"
+	//	ModelFoundationEnumLLAMA213B              "LLAMA_2_13B"
+	//	ModelFoundationEnumLLAMA270B              "LLAMA_2_70B"
+	//	ModelFoundationEnumLLAMA32B               "LLAMA_3_2B"
+	//	ModelFoundationEnumLLAMA313B              "LLAMA_3_13B"
+	//	ModelFoundationEnumLLAMA370B              "LLAMA_3_70B"
+	//	ModelFoundationEnumCODELLAMA27B           "CODE_LLAMA_2_7B"
+	//	ModelFoundationEnumCODELLAMA213B          "CODE_LLAMA_2_13B"
+	//	ModelFoundationEnumCODELLAMA270B          "CODE_LLAMA_2_70B"
+	//	ModelFoundationEnumBARD                   "BARD"
+	//	ModelFoundationEnumALPACA7B               "ALPACA_7B"
+	//	ModelFoundationEnumALPACA13B              "ALPACA_13B"
+	//	ModelFoundationEnumALPACA33B              "ALPACA_33B"
+	//	ModelFoundationEnumALPACA65B              "ALPACA_65B"
+	//	ModelFoundationEnumVICUNA7B               "VICUNA_7B"
+	//	ModelFoundationEnumVICUNA13B              "VICUNA_13B"
+	//	ModelFoundationEnumVICUNA33B              "VICUNA_33B"
+	//	ModelFoundationEnumVICUNA65B              "VICUNA_65B"
+	//	ModelFoundationEnumGUANACO7B              "GUANACO_7B"
+	//	ModelFoundationEnumGUANACO13B             "GUANACO_13B"
+	//	ModelFoundationEnumGUANACO33B             "GUANACO_33B"
+	//	ModelFoundationEnumGUANACO65B             "GUANACO_65B"
+	//	ModelFoundationEnumOPENLLAMA7B            "OPENLLAMA_7B"
+	//	ModelFoundationEnumOPENLLAMA13B           "OPENLLAMA_13B"
+	//	ModelFoundationEnumGORILLA7B              "GORILLA_7B"
+	//	ModelFoundationEnumGORILLA13B             "GORILLA_13B"
+	//	ModelFoundationEnumGORILLA33B             "GORILLA_33B"
+	//	ModelFoundationEnumGORILLA65B             "GORILLA_65B"
+	//	ModelFoundationEnumWIZARDLM7B             "WIZARDLM_7B"
+	//	ModelFoundationEnumWIZARDLM13B            "WIZARDLM_13B"
+	//	ModelFoundationEnumWIZARDLM30B            "WIZARDLM_30B"
+	//	ModelFoundationEnumYULANCHAT13B           "YULANCHAT_13B"
+	//	ModelFoundationEnumYULANCHAT65B           "YULANCHAT_65B"
+	//	ModelFoundationEnumREDPAJAMA3B            "REDPAJAMA_3B"
+	//	ModelFoundationEnumREDPAJAMA7B            "REDPAJAMA_7B"
+	//	ModelFoundationEnumREDPAJAMA13B           "REDPAJAMA_13B"
+	//	ModelFoundationEnumREDPAJAMA33B           "REDPAJAMA_33B"
+	//	ModelFoundationEnumREDPAJAMA65B           "REDPAJAMA_65B"
+	//	ModelFoundationEnumDOLLY70M               "DOLLY_70M"
+	//	ModelFoundationEnumDOLLY160M              "DOLLY_160M"
+	//	ModelFoundationEnumDOLLY410M              "DOLLY_410M"
+	//	ModelFoundationEnumDOLLY1B                "DOLLY_1B"
+	//	ModelFoundationEnumDOLLY14B               "DOLLY_1.4B"
+	//	ModelFoundationEnumDOLLY28B               "DOLLY_2.8B"
+	//	ModelFoundationEnumDOLLY69B               "DOLLY_6.9B"
+	//	ModelFoundationEnumDOLLY12B               "DOLLY_12B"
+	//	ModelFoundationEnumPYTHIA70M              "PYTHIA_70M"
+	//	ModelFoundationEnumPYTHIA160M             "PYTHIA_160M"
+	//	ModelFoundationEnumPYTHIA410M             "PYTHIA_410M"
+	//	ModelFoundationEnumPYTHIA1B               "PYTHIA_1B"
+	//	ModelFoundationEnumPYTHIA14B              "PYTHIA_1.4B"
+	//	ModelFoundationEnumPYTHIA28B              "PYTHIA_2.8B"
+	//	ModelFoundationEnumPYTHIA69B              "PYTHIA_6.9B"
+	//	ModelFoundationEnumPYTHIA12B              "PYTHIA_12B"
+	//	ModelFoundationEnumMOSS7B                 "MOSS_7B"
+	//	ModelFoundationEnumMOSS13B                "MOSS_13B"
+	//	ModelFoundationEnumRMKVLM100M             "RMKV_LM_100M"
+	//	ModelFoundationEnumRMKVLM400M             "RMKV_LM_400M"
+	//	ModelFoundationEnumRMKVLM15B              "RMKV_LM_1.5B"
+	//	ModelFoundationEnumRMKVLM3B               "RMKV_LM_3B"
+	//	ModelFoundationEnumRMKVLM7B               "RMKV_LM_7B"
+	//	ModelFoundationEnumRMKVLM14B              "RMKV_LM_14B"
+	//	ModelFoundationEnumSTARCODER155B          "STARCODER_15.5B"
+	//	ModelFoundationEnumWIZARDCODER15B         "WIZARDCODER_15B"
+	//	ModelFoundationEnumSANTACODER11B          "SANTACODER_1.1B"
+	//	ModelFoundationEnumTEXTBISON              "TEXT_BISON"
+	//	ModelFoundationEnumTEXTEMBEDDINGGECKO     "TEXTEMBEDDING_GECKO"
+	//	ModelFoundationEnumCHATBISON              "CHAT_BISON"
+	//	ModelFoundationEnumCODEBISON              "CODE_BISON"
+	//	ModelFoundationEnumCODECHATBISON          "CODECHAT_BISON"
+	//	ModelFoundationEnumCODEGECKO              "CODE_GECKO"
+	//	ModelFoundationEnumDISTILROBERTA          "DISTILROBERTA"
+	//	ModelFoundationEnumMISTRAL7B              "MISTRAL_7B"
+	//	ModelFoundationEnumGEMINI                 "GEMINI"
+	//	ModelFoundationEnumGEMINI15               "GEMINI_1.5"
+	//	ModelFoundationEnumGEMINI2                "GEMINI_2"
+	//	ModelFoundationEnumFASTTEXT               "FAST_TEXT"
+	//	ModelFoundationEnumUNIXCODER              "UNIXCODER"
+	//	ModelFoundationEnumPHI15                  "PHI_1.5"
+	//	ModelFoundationEnumPHI2                   "PHI_2"
+	//	ModelFoundationEnumMIXTRAL8X7B            "MIXTRAL_8_x_7B"
+	//	ModelFoundationEnumMIXTRAL8X22B           "MIXTRAL_8_x_22B"
+	//	ModelFoundationEnumGEMMA7B                "GEMMA_7B"
+	//	ModelFoundationEnumGEMMA2B                "GEMMA_2B"
+	//	ModelFoundationEnumCODEGEMMA7B            "CODE_GEMMA_7B"
+	//	ModelFoundationEnumCODEGEMMA2B            "CODE_GEMMA_2B"
+	//	ModelFoundationEnumRECURRENTGEMMA2B       "RECURRENT_GEMMA_2B"
+	//	ModelFoundationEnumGROK1                  "GROK_1"
+	//	ModelFoundationEnumGROK15                 "GROK_1.5"
+	//	ModelFoundationEnumCLAUDE2                "CLAUDE_2"
+	//	ModelFoundationEnumCLAUDE3                "CLAUDE_3"
+	//	ModelFoundationEnumSTARLING7B             "STARLING_7B"
+	//	ModelFoundationEnumDBRX                   "DBRX"
+	//	ModelFoundationEnumCOMMANDR               "COMMAND_R+"
+	//	ModelFoundationEnumGEMMA112B              "GEMMA_1.1_2B"
+	//	ModelFoundationEnumGEMMA117B              "GEMMA_1.1_7B"
+	//	ModelFoundationEnumGEMMA29B               "GEMMA_2_9B"
+	//	ModelFoundationEnumPHI3MINI               "PHI_3_MINI"
+	//	ModelFoundationEnumPHI3SMALL              "PHI_3_SMALL"
+	//	ModelFoundationEnumGRANITE3B              "GRANITE_3B"
+	//	ModelFoundationEnumGRANITE8B              "GRANITE_8B"
+	//	ModelFoundationEnumLLAMA38B               "LLAMA_3_8B"
+	//	ModelFoundationEnumCLAUDE35               "CLAUDE_3.5"
+	//	ModelFoundationEnumCLAUDE4                "CLAUDE_4"
+	//	ModelFoundationEnumCLAUDELATEST           "CLAUDE_LATEST"
+	//	ModelFoundationEnumGRANITELATEST          "GRANITE_LATEST"
+	//	ModelFoundationEnumLLAMALATEST            "LLAMA_LATEST"
+	//	ModelFoundationEnumPHILATEST              "PHI_LATEST"
+	//	ModelFoundationEnumGEMMALATEST            "GEMMA_LATEST"
+	//	ModelFoundationEnumGEMINILATEST           "GEMINI_LATEST"
+	//	ModelFoundationEnumGPTLATEST              "GPT_LATEST"
+	//	ModelFoundationEnumAZURELATEST            "AZURE_LATEST"
+	//	ModelFoundationEnumAZUREFAST              "AZURE_FAST"
+	//	ModelFoundationEnumAZUREBEST              "AZURE_BEST"
+	//	ModelFoundationEnumAZUREDEFAULT           "AZURE_DEFAULT"
+	//	ModelFoundationEnumAZURECUSTOM            "AZURE_CUSTOM"
+	//	ModelFoundationEnumPERPLEXITYLATEST       "PERPLEXITY_LATEST"
+	//	ModelFoundationEnumPERPLEXITYFAST         "PERPLEXITY_FAST"
+	//	ModelFoundationEnumPERPLEXITYBEST         "PERPLEXITY_BEST"
+	//	ModelFoundationEnumPERPLEXITYDEFAULT      "PERPLEXITY_DEFAULT"
+	//	ModelFoundationEnumPERPLEXITYCUSTOM       "PERPLEXITY_CUSTOM"
+	//	ModelFoundationEnumCODESTRALLATEST        "CODESTRAL_LATEST"
+	//	ModelFoundationEnumDEEPSEEKLATEST         "DEEPSEEK_LATEST"
+	//	ModelFoundationEnumLLAVALATEST            "LLAVA_LATEST"
+	//	ModelFoundationEnumMIXTRALLATEST          "MIXTRAL_LATEST"
+	//	ModelFoundationEnumMISTRALLATEST          "MISTRAL_LATEST"
+	//	ModelFoundationEnumORCALATEST             "ORCA_LATEST"
+	//	ModelFoundationEnumQWENCODERLATEST        "QWEN_CODER_LATEST"
+	//	ModelFoundationEnumQWENLATEST             "QWEN_LATEST"
+	//	ModelFoundationEnumQWQLATEST              "QWQ_LATEST"
+	//	ModelFoundationEnumSTARCODERLATEST        "STARCODER_LATEST"
+	//	ModelFoundationEnumTINYLLAMALATEST        "TINYLLAMA_LATEST"
+	//	ModelFoundationEnumVICUNALATEST           "VICUNA_LATEST"
+	//	ModelFoundationEnumWIZARDLATEST           "WIZARD_LATEST"
+	//	ModelFoundationEnumZEPHYRLATEST           "ZEPHYR_LATEST"
+	//	ModelFoundationEnumPOTION                 "POTION"
+	//	ModelFoundationEnumMSFTAZUREOPENAILATEST  "MSFT_AZURE_OPEN_AI_LATEST"
+	//	ModelFoundationEnumAWSBEDROCKLATEST       "AWS_BEDROCK_LATEST"
 	ModelFoundationEnum = gen.ModelFoundationEnum
-	// ModelMaxTokens is gen.ModelMaxTokens.
+
+	// ModelMaxTokens: Token limits of a model. total is always sent but may be
+	// null when the limit is unknown; input and output are sent only when the
+	// model limits them apart.
+	//
+	//	Field   Type                 JSON    Description
+	//	Input   *float32             input
+	//	Output  *float32             output
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	Total   *float32             total
 	ModelMaxTokens = gen.ModelMaxTokens
-	// ModelTypeEnum is gen.ModelTypeEnum.
+
+	// ModelTypeEnum: What a model is tuned for.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant               Value
+	//	ModelTypeEnumUNKNOWN   "UNKNOWN"
+	//	ModelTypeEnumBALANCED  "BALANCED"
+	//	ModelTypeEnumSPEED     "SPEED"
+	//	ModelTypeEnumACCURACY  "ACCURACY"
 	ModelTypeEnum = gen.ModelTypeEnum
-	// ProcessingInstanceConfiguration is gen.ProcessingInstanceConfiguration.
+
+	// ProcessingInstanceConfiguration: Where processing may run for an entity.
+	//
+	//	Field       Type                              JSON        Description
+	//	Enabled     InstanceConfigurationEnabledEnum  enabled     State of a feature switch; UNKNOWN counts as off
+	//	Processing  CapabilitiesEnum                  processing  Where machine-learning work may run: locally, in the…
+	//	Schema      EmbeddedModelSchema               schema      Version stamp carried by most models
 	ProcessingInstanceConfiguration = gen.ProcessingInstanceConfiguration
-	// ReconnectToCloudInstanceConfiguration is gen.ReconnectToCloudInstanceConfiguration.
+
+	// ReconnectToCloudInstanceConfiguration: Switch for reconnecting to the
+	// cloud.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	ReconnectToCloudInstanceConfiguration = gen.ReconnectToCloudInstanceConfiguration
-	// ReferencedEntity is gen.ReferencedEntity.
+
+	// ReferencedEntity is an entity by id, optionally with its flattened data.
+	//
+	//	Field      Type                 JSON       Description
+	//	ID         string               id
+	//	Reference  *FlattenedEntity     reference  An entity without nested copies of its relations, so that…
+	//	Schema     EmbeddedModelSchema  schema     Version stamp carried by most models
 	ReferencedEntity = gen.ReferencedEntity
-	// ReferencedSubscription is gen.ReferencedSubscription.
+
+	// ReferencedSubscription is a subscription by id, optionally with its
+	// flattened data.
+	//
+	//	Field      Type                    JSON       Description
+	//	ID         string                  id
+	//	Reference  *FlattenedSubscription  reference  A subscription without nested copies of its relations
+	//	Schema     EmbeddedModelSchema     schema     Version stamp carried by most models
 	ReferencedSubscription = gen.ReferencedSubscription
-	// ReferencedUser is gen.ReferencedUser.
+
+	// ReferencedUser is a user by id, optionally with the public part of the
+	// profile.
+	//
+	//	Field      Type                   JSON       Description
+	//	ID         string                 id
+	//	Reference  *FlattenedUserProfile  reference  The public part of a user profile, safe to show to other…
+	//	Schema     EmbeddedModelSchema    schema     Version stamp carried by most models
 	ReferencedUser = gen.ReferencedUser
-	// RefreshedPaddleUser is gen.RefreshedPaddleUser.
+
+	// RefreshedPaddleUser: Answer of userPaddleRefresh: the profile after
+	// billing data was refreshed.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	User    UserProfile          user    The signed-in user
 	RefreshedPaddleUser = gen.RefreshedPaddleUser
-	// RestoreCloudBackupInstanceConfiguration is gen.RestoreCloudBackupInstanceConfiguration.
+
+	// RestoreCloudBackupInstanceConfiguration: Switch for restoring cloud
+	// backups.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	RestoreCloudBackupInstanceConfiguration = gen.RestoreCloudBackupInstanceConfiguration
-	// ReturnedUserProfile is gen.ReturnedUserProfile.
+
+	// ReturnedUserProfile: Wrapper whose user is absent when nobody is signed
+	// in.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	User    *UserProfile         user    The signed-in user
 	ReturnedUserProfile = gen.ReturnedUserProfile
-	// Score is gen.Score.
+
+	// Score: Usage counters.
+	//
+	//	Field      Type                 JSON       Description
+	//	Automatic  int                  automatic  Sum of actions taken automatically
+	//	Manual     int                  manual     Sum of explicit user actions
+	//	Priority   *int                 priority
+	//	Reference  *int                 reference
+	//	Reuse      *int                 reuse
+	//	Schema     EmbeddedModelSchema  schema     Version stamp carried by most models
+	//	Searched   *int                 searched
+	//	Update     *int                 update
 	Score = gen.Score
-	// SegmentInstanceConfiguration is gen.SegmentInstanceConfiguration.
+
+	// SegmentInstanceConfiguration: Switch for Segment analytics.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	SegmentInstanceConfiguration = gen.SegmentInstanceConfiguration
-	// SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration is gen.SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration.
+
+	// SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration: Switch
+	// for sending internal summary reports to the team service.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration = gen.SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration
-	// ShareSnippetInstanceConfiguration is gen.ShareSnippetInstanceConfiguration.
+
+	// ShareSnippetInstanceConfiguration: Switch for sharing snippets.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	ShareSnippetInstanceConfiguration = gen.ShareSnippetInstanceConfiguration
-	// SubscriptionTermEnum is gen.SubscriptionTermEnum.
+
+	// SubscriptionTermEnum: Billing period of a subscription.
+	//
+	// Its values, as constants of this package and on the wire:
+	//
+	//	Constant                     Value
+	//	SubscriptionTermEnumUNKNOWN  "UNKNOWN"
+	//	SubscriptionTermEnumMonth    "month"
+	//	SubscriptionTermEnumYear     "year"
+	//	SubscriptionTermEnumQuarter  "quarter"
 	SubscriptionTermEnum = gen.SubscriptionTermEnum
-	// Theme is gen.Theme.
+
+	// Theme: Colour theme.
+	//
+	//	Field   Type                 JSON    Description
+	//	Dark    bool                 dark    True for the dark theme
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
 	Theme = gen.Theme
-	// UpdateAllocationCloudInstanceConfiguration is gen.UpdateAllocationCloudInstanceConfiguration.
+
+	// UpdateAllocationCloudInstanceConfiguration: Switch for updating the
+	// cloud allocation.
+	//
+	//	Field    Type                              JSON     Description
+	//	Enabled  InstanceConfigurationEnabledEnum  enabled  State of a feature switch; UNKNOWN counts as off
+	//	Schema   EmbeddedModelSchema               schema   Version stamp carried by most models
 	UpdateAllocationCloudInstanceConfiguration = gen.UpdateAllocationCloudInstanceConfiguration
-	// UserBetaStatus is gen.UserBetaStatus.
+
+	// UserBetaStatus: Grants or withdraws beta access for a user, per identity
+	// provider.
+	//
+	//	Field    Type                 JSON     Description
+	//	Auth0    Auth0UserBetaStatus  auth0    Beta programmes a user takes part in, each as a time range
+	//	Descope  Auth0UserBetaStatus  descope  Beta programmes a user takes part in, each as a time range
+	//	Schema   EmbeddedModelSchema  schema   Version stamp carried by most models
+	//	User     string               user     Id of the user whose beta access changes
 	UserBetaStatus = gen.UserBetaStatus
-	// UserCheckoutInput is gen.UserCheckoutInput.
+
+	// UserCheckoutInput: Body of userCheckout; reserved for future fields.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
 	UserCheckoutInput = gen.UserCheckoutInput
-	// UserCheckoutOutput is gen.UserCheckoutOutput.
+
+	// UserCheckoutOutput: Answer of userCheckout.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	User    ReferencedUser       user    A user by id, optionally with the public part of the profile
 	UserCheckoutOutput = gen.UserCheckoutOutput
-	// UserLastCheckedInStreamOutput is gen.UserLastCheckedInStreamOutput.
+
+	// UserLastCheckedInStreamOutput is one message of the check-in stream:
+	// when the user last checked in and whether the client should refresh.
+	//
+	//	Field           Type                 JSON            Description
+	//	LastCheckedIn   GroupedTimestamp     lastCheckedIn   A point in time with an optional human-readable rendering
+	//	NeedsRefresh    bool                 needsRefresh    True when the client should fetch the profile again
+	//	Schema          EmbeddedModelSchema  schema          Version stamp carried by most models
+	//	UpdateRequired  *bool                updateRequired  True when Pieces OS must be updated to go on
+	//	UserID          string               userId          Id of the user the message is about
 	UserLastCheckedInStreamOutput = gen.UserLastCheckedInStreamOutput
-	// UserManageSubscriptionsInput is gen.UserManageSubscriptionsInput.
+
+	// UserManageSubscriptionsInput: Body of userManageSubscriptions; reserved
+	// for future fields.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
 	UserManageSubscriptionsInput = gen.UserManageSubscriptionsInput
-	// UserManageSubscriptionsOutput is gen.UserManageSubscriptionsOutput.
+
+	// UserManageSubscriptionsOutput: Answer of userManageSubscriptions.
+	//
+	//	Field   Type                 JSON    Description
+	//	Schema  EmbeddedModelSchema  schema  Version stamp carried by most models
+	//	User    ReferencedUser       user    A user by id, optionally with the public part of the profile
 	UserManageSubscriptionsOutput = gen.UserManageSubscriptionsOutput
-	// UserProfile is gen.UserProfile.
+
+	// UserProfile is the signed-in user.
+	//
+	//	Field          Type                    JSON           Description
+	//	Aesthetics     Aesthetics              aesthetics     Display preferences of a user: theme and font
+	//	Allocation     AllocationCloud         allocation     The user's personal cloud allocation
+	//	APIKeys        []string                apiKeys        API keys of the user
+	//	Auth0          Auth0UserMetadata       auth0          Pieces-specific metadata stored with an Auth0 user
+	//	Created        GroupedTimestamp        created        A point in time with an optional human-readable rendering
+	//	Descope        DescopeUserMetadata     descope        Pieces-specific metadata stored with a Descope user
+	//	Email          string                  email          Email address; the vendor's clients assume user@pieces.app…
+	//	Entities       FlattenedEntities       entities       Entities (organizations, teams) by reference
+	//	ID             string                  id             Unique id of the user
+	//	Name           string                  name           Display name
+	//	Picture        string                  picture        Address of the profile picture; the vendor's clients…
+	//	Providers      ExternalProviders       providers      The sign-in providers linked to the user
+	//	Schema         EmbeddedModelSchema     schema         Version stamp carried by most models
+	//	Subscriptions  FlattenedSubscriptions  subscriptions  Subscriptions by reference
+	//	Updated        GroupedTimestamp        updated        A point in time with an optional human-readable rendering
+	//	Username       string                  username       Unique user name
+	//	Vanityname     string                  vanityname     Vanity name, the first label of the user's personal cloud…
 	UserProfile = gen.UserProfile
-	// Users is gen.Users.
+
+	// Users is a list of user profiles, as the OS API answers them.
+	//
+	//	Field     Type                 JSON      Description
+	//	Iterable  []UserProfile        iterable
+	//	Schema    EmbeddedModelSchema  schema    Version stamp carried by most models
 	Users = gen.Users
 )
 

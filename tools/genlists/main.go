@@ -1,7 +1,9 @@
 // Command genlists writes the Go lists that follow from api/openapi.yaml and
 // from the generated package gen: the model aliases and operation table of
 // package user, the operation table of package usertest, and the operation
-// and feature lists of the pieces-user command. Run it through
+// and feature lists of the pieces-user command. It also reads the
+// hand-written methods of user.Client, which make the table of operations
+// in the documentation of package user (user/endpoints_gen.go). Run it through
 // `go generate ./...` from the repository root, after oapi-codegen has
 // rebuilt gen/:
 //
@@ -85,7 +87,7 @@ func run(root string, check, todo bool) error {
 		}
 	}
 	if len(stale) > 0 {
-		return fmt.Errorf("these files do not match api/openapi.yaml and gen/: %s; run `make generate` and commit the result",
+		return fmt.Errorf("these files do not match api/openapi.yaml, gen/ and the methods of user.Client: %s; run `make generate` and commit the result",
 			strings.Join(stale, ", "))
 	}
 	return nil

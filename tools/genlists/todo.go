@@ -14,27 +14,26 @@ import (
 	"strings"
 )
 
-// The four places where an operation needs hand-written code, and how
-// printTodo finds each:
+// The places where an operation needs hand-written code, and how printTodo
+// finds each:
 //
-//   - a wrapper method in user/: a non-generated file of package user names
-//     ep<Op> (the generated endpoint), Op<Op> or the operationId, or, for a
-//     WebSocket route, its path;
+//   - a method of user.Client that refers to ep<Op> (the generated
+//     endpoint) in its body, which is also what puts the method in the
+//     table of operations that genlists writes into the package
+//     documentation (see clientCallers), and a call of that method, or of
+//     one that calls it, in the tests of package user that walk every
+//     operation;
 //   - a handler in the fake: package usertest has a method <Op> (the method
 //     of gen.StrictServerInterface) or, for a WebSocket route, registers
 //     "GET <path>";
 //   - a CLI command: a string in cmd/pieces-user names the route the way the
 //     route field of a command does ("POST /user/clear");
 //   - a conformance scenario: contract/conformance_test.go names the
-//     operationId in a string;
-//   - a row in the table of operations of user/doc.go, and a call of its
-//     method in the tests of package user that walk every operation.
+//     operationId in a string.
 //
 // The tests of each package check the same facts precisely; this list is
 // the short version a maintainer reads after `make regen`.
 type todoFacts struct {
-	idents  map[string]bool // identifiers used in user/
-	strs    map[string]bool // string literals in user/
 	methods map[string]bool // method names declared in usertest
 	fakeStr map[string]bool // string literals in usertest
 	cliStr  []string        // string literals in cmd/pieces-user
@@ -42,18 +41,14 @@ type todoFacts struct {
 }
 
 func printTodo(w io.Writer, root string, m *model) error {
-	f := todoFacts{idents: map[string]bool{}, strs: map[string]bool{}, methods: map[string]bool{}, fakeStr: map[string]bool{}, scenStr: map[string]bool{}}
-	err := scan(filepath.Join(root, "user"), false, func(file *ast.File) {
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.Ident:
-				f.idents[n.Name] = true
-			case *ast.BasicLit:
-				addString(f.strs, n)
-			}
-			return true
-		})
-	})
+	f := todoFacts{methods: map[string]bool{}, fakeStr: map[string]bool{}, scenStr: map[string]bool{}}
+	callers, err := clientCallers(root, m.ops)
+	if err != nil {
+		return err
+	}
+	// A walking test may reach an operation through a method that calls
+	// the one that sends it.
+	reaching, err := reachingMethods(root, m.ops)
 	if err != nil {
 		return err
 	}
@@ -99,10 +94,6 @@ func printTodo(w io.Writer, root string, m *model) error {
 		return err
 	}
 
-	docMethods, err := readDocTable(filepath.Join(root, "user", "doc.go"))
-	if err != nil {
-		return err
-	}
 	walks := []walk{
 		{file: "user/fake_roundtrip_test.go", test: "TestAgainstFake", httpOnly: true},
 		{file: "user/security_test.go", test: "TestCredentialPerOperation"},
@@ -119,8 +110,9 @@ func printTodo(w io.Writer, root string, m *model) error {
 	missing := 0
 	for _, o := range m.ops {
 		var todo []string
-		if !f.hasWrapper(o) {
-			todo = append(todo, "a method of user.Client in user/ that sends ep"+o.goName()+" (see user/endpoints_gen.go)")
+		if len(callers[o.id]) == 0 {
+			todo = append(todo, "a method of user.Client that refers to ep"+o.goName()+
+				" (see user/endpoints_gen.go); the table of operations in the package documentation lists it after `make generate`")
 		}
 		if !f.hasFake(o) {
 			if o.stream {
@@ -132,15 +124,11 @@ func printTodo(w io.Writer, root string, m *model) error {
 		if !f.hasCommand(o) {
 			todo = append(todo, fmt.Sprintf("a command in cmd/pieces-user/app.go with route %q, and a row in the README's command table", o.route()))
 		}
-		methods := docMethods[o.id]
-		if len(methods) == 0 {
-			todo = append(todo, "a row (Method, operationId, route) in the table of operations of user/doc.go")
-		}
 		for _, w := range walks {
 			if w.httpOnly && o.stream {
 				continue
 			}
-			if !slices.ContainsFunc(methods, func(m string) bool { return w.calls(m) }) {
+			if !slices.ContainsFunc(reaching[o.id], func(m string) bool { return w.calls(m) }) {
 				todo = append(todo, fmt.Sprintf("a call of the method in %s (%s), which walks every operation", w.test, w.file))
 			}
 		}
@@ -157,15 +145,11 @@ func printTodo(w io.Writer, root string, m *model) error {
 		}
 	}
 	if missing == 0 {
-		fmt.Fprintf(w, "regen: every one of the %d operations of %s has a wrapper with its row in user/doc.go and its calls in the walking tests, a fake handler, a CLI command and a conformance scenario.\n", len(m.ops), specPath)
+		fmt.Fprintf(w, "regen: every one of the %d operations of %s has a method of user.Client that refers to its endpoint and its calls in the walking tests, a fake handler, a CLI command and a conformance scenario.\n", len(m.ops), specPath)
 		return nil
 	}
 	fmt.Fprintf(w, "regen: %d of %d operations need the hand-written code above; then run `make quick` (or `make test`).\n", missing, len(m.ops))
 	return nil
-}
-
-func (f *todoFacts) hasWrapper(o operation) bool {
-	return f.idents["ep"+o.goName()] || f.idents["Op"+o.goName()] || f.strs[o.id] || (o.stream && f.strs[o.path])
 }
 
 func (f *todoFacts) hasFake(o operation) bool {
@@ -213,7 +197,7 @@ func scan(dir string, tests bool, fn func(*ast.File)) error {
 		}
 		file, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
 		if err != nil {
-			return fmt.Errorf("regen: %w", err)
+			return err
 		}
 		fn(file)
 	}
@@ -232,34 +216,4 @@ type walk struct {
 // ".Name," for a method value).
 func (w walk) calls(method string) bool {
 	return regexp.MustCompile(`\.` + regexp.QuoteMeta(method) + `\b`).MatchString(w.src)
-}
-
-// readDocTable reads the table of operations of user/doc.go: the rows
-// "Method  operationId  route" of its "# Operations" section, as the
-// methods of each operationId. A missing file gives an empty table.
-func readDocTable(path string) (map[string][]string, error) {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return map[string][]string{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	rows := map[string][]string{}
-	in := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "// # ") {
-			in = line == "// # Operations"
-			continue
-		}
-		if !in || !strings.HasPrefix(line, "//\t") {
-			continue
-		}
-		fields := strings.Fields(strings.TrimPrefix(line, "//\t"))
-		if len(fields) < 3 || fields[0] == "Method" {
-			continue
-		}
-		rows[fields[1]] = append(rows[fields[1]], fields[0])
-	}
-	return rows, nil
 }

@@ -12,11 +12,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-
 	"os"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/pieces-go/pieces-os-client-go/contract/internal/wire"
 )
 
 // Source is the source line of the table.
@@ -85,25 +86,25 @@ type Overlay struct {
 
 // OverlayOperation is a whole operation, written as in the table.
 type OverlayOperation struct {
-	Operation Operation `json:"operation"`
-	Source    string    `json:"source"`
+	Operation wire.Operation `json:"operation"`
+	Source    string         `json:"source"`
 }
 
 // OverlaySchema is a whole schema, written as in the table (each property
 // with its required flag).
 type OverlaySchema struct {
-	Name   string `json:"name"`
-	Schema Schema `json:"schema"`
-	Source string `json:"source"`
+	Name   string      `json:"name"`
+	Schema wire.Schema `json:"schema"`
+	Source string      `json:"source"`
 }
 
 // OverlayProperty adds Property (written as in the table, with its
 // required flag) to Schema under Name.
 type OverlayProperty struct {
-	Schema   string   `json:"schema"`
-	Name     string   `json:"name"`
-	Property Property `json:"property"`
-	Source   string   `json:"source"`
+	Schema   string        `json:"schema"`
+	Name     string        `json:"name"`
+	Property wire.Property `json:"property"`
+	Source   string        `json:"source"`
 }
 
 // OverlayEnumValues appends Values to the enum Schema.
@@ -136,66 +137,6 @@ type OverlayNullable struct {
 	Source   string `json:"source"`
 }
 
-// The table as it is written; it mirrors package contract's types, but
-// writes required on every top-level property.
-type table struct {
-	Source          string                    `json:"source"`
-	Servers         []string                  `json:"servers"`
-	SecuritySchemes map[string]securityScheme `json:"securitySchemes"`
-	Operations      []Operation               `json:"operations"`
-	Schemas         map[string]Schema         `json:"schemas"`
-}
-
-type securityScheme struct {
-	Type   string `json:"type"`
-	In     string `json:"in,omitempty"`
-	Name   string `json:"name,omitempty"`
-	Scheme string `json:"scheme,omitempty"`
-}
-
-// Operation is as in package contract.
-type Operation struct {
-	OperationID string              `json:"operationId"`
-	Method      string              `json:"method"`
-	Path        string              `json:"path"`
-	Websocket   bool                `json:"websocket,omitempty"`
-	Security    []string            `json:"security"`
-	PathParams  []string            `json:"pathParams,omitempty"`
-	RequestBody *Body               `json:"requestBody,omitempty"`
-	Responses   map[string]Response `json:"responses"`
-}
-
-// Body is as in package contract.
-type Body struct {
-	MediaType string `json:"mediaType"`
-	Schema    string `json:"schema"`
-	Required  bool   `json:"required"`
-}
-
-// Response is as in package contract.
-type Response struct {
-	MediaType string `json:"mediaType,omitempty"`
-	Schema    string `json:"schema,omitempty"`
-}
-
-// Schema is as in package contract.
-type Schema struct {
-	Type       string              `json:"type"`
-	Enum       []string            `json:"enum,omitempty"`
-	Properties map[string]Property `json:"properties,omitempty"`
-}
-
-// Property is as in package contract.
-type Property struct {
-	Ref                  string    `json:"ref,omitempty"`
-	Type                 string    `json:"type,omitempty"`
-	Format               string    `json:"format,omitempty"`
-	Items                *Property `json:"items,omitempty"`
-	AdditionalProperties *Property `json:"additionalProperties,omitempty"`
-	Required             *bool     `json:"required,omitempty"`
-	Nullable             bool      `json:"nullable,omitempty"`
-}
-
 // BuildFiles reads the reference and the overlay and returns the table.
 func BuildFiles(referencePath, overlayPath string) ([]byte, error) {
 	refData, err := os.ReadFile(referencePath)
@@ -221,7 +162,7 @@ func BuildFiles(referencePath, overlayPath string) ([]byte, error) {
 
 // Build returns the table, formatted as it is committed.
 func Build(ref *Reference, ov *Overlay) ([]byte, error) {
-	t := table{Source: Source, SecuritySchemes: map[string]securityScheme{}, Schemas: map[string]Schema{}}
+	t := wire.Table{Source: Source, SecuritySchemes: map[string]wire.SecurityScheme{}, Schemas: map[string]wire.Schema{}}
 
 	// The current address and the first legacy one, which the vendor's
 	// generated documentation uses as its default.
@@ -233,21 +174,21 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 	for name, s := range ref.Transport.Security {
 		switch s.Type {
 		case "apiKey":
-			t.SecuritySchemes[name] = securityScheme{Type: s.Type, In: s.In, Name: s.Name}
+			t.SecuritySchemes[name] = wire.SecurityScheme{Type: s.Type, In: s.In, Name: s.Name}
 		case "oauth2 bearer":
-			t.SecuritySchemes[name] = securityScheme{Type: "http", Scheme: "bearer"}
+			t.SecuritySchemes[name] = wire.SecurityScheme{Type: "http", Scheme: "bearer"}
 		default:
 			return nil, fmt.Errorf("reference: security scheme %s has type %q, which the table cannot express", name, s.Type)
 		}
 	}
 
 	for _, ro := range ref.Operations {
-		op := Operation{
+		op := wire.Operation{
 			OperationID: camelCase(ro.OperationID),
 			Method:      ro.Method,
 			Path:        ro.Path,
 			Security:    ro.Auth,
-			Responses:   map[string]Response{},
+			Responses:   map[string]wire.Response{},
 		}
 		_, op.Websocket = ref.Transport.Websockets[ro.Path]
 		for _, p := range ro.Params {
@@ -262,21 +203,23 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 			if len(ro.ContentType) != 1 {
 				return nil, fmt.Errorf("reference: operation %s has a body but %d content types", ro.OperationID, len(ro.ContentType))
 			}
-			op.RequestBody = &Body{MediaType: ro.ContentType[0], Schema: name, Required: required}
+			op.RequestBody = &wire.Body{MediaType: ro.ContentType[0], Schema: name, Required: required}
 		}
 		for status, r := range ro.Responses {
 			op.Responses[status] = answer(r)
 		}
 		t.Operations = append(t.Operations, op)
 	}
-	slices.SortFunc(t.Operations, func(a, b Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
+	slices.SortFunc(t.Operations, func(a, b wire.Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
 
 	for name, rs := range ref.Schemas {
-		s := Schema{Type: rs.Type, Enum: rs.Enum}
+		s := wire.Schema{Type: rs.Type, Enum: rs.Enum}
 		if len(rs.Properties) > 0 {
-			s.Properties = map[string]Property{}
+			s.Properties = map[string]wire.Property{}
 		}
 		for pname, rp := range rs.Properties {
+			// Every property of a schema states its required flag, false
+			// included; items and map values state none.
 			p := convert(rp)
 			req := slices.Contains(rs.Required, pname)
 			p.Required = &req
@@ -299,7 +242,7 @@ func Build(ref *Reference, ov *Overlay) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func apply(t *table, ov *Overlay) error {
+func apply(t *wire.Table, ov *Overlay) error {
 	for i, o := range ov.Operations {
 		op := o.Operation
 		where := fmt.Sprintf("overlay: operations[%d] (%s)", i, op.OperationID)
@@ -309,12 +252,12 @@ func apply(t *table, ov *Overlay) error {
 		if op.OperationID == "" || op.Method == "" || op.Path == "" || len(op.Responses) == 0 {
 			return fmt.Errorf("%s: give operationId, method, path and responses", where)
 		}
-		if slices.ContainsFunc(t.Operations, func(x Operation) bool { return x.OperationID == op.OperationID }) {
+		if slices.ContainsFunc(t.Operations, func(x wire.Operation) bool { return x.OperationID == op.OperationID }) {
 			return fmt.Errorf("%s: the reference already has it; drop it from the overlay", where)
 		}
 		t.Operations = append(t.Operations, op)
 	}
-	slices.SortFunc(t.Operations, func(a, b Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
+	slices.SortFunc(t.Operations, func(a, b wire.Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
 	for i, o := range ov.Schemas {
 		where := fmt.Sprintf("overlay: schemas[%d] (%s)", i, o.Name)
 		if o.Source == "" {
@@ -346,7 +289,7 @@ func apply(t *table, ov *Overlay) error {
 			return fmt.Errorf("%s: say whether it is required", where)
 		}
 		if s.Properties == nil {
-			s.Properties = map[string]Property{}
+			s.Properties = map[string]wire.Property{}
 		}
 		s.Properties[o.Name] = o.Property
 		t.Schemas[o.Schema] = s
@@ -384,7 +327,7 @@ func apply(t *table, ov *Overlay) error {
 				continue
 			}
 			matched++
-			add := Response{MediaType: r.MediaType, Schema: r.Schema}
+			add := wire.Response{MediaType: r.MediaType, Schema: r.Schema}
 			if have, ok := op.Responses[r.Status]; ok {
 				if all && have == add {
 					continue // the reference already says the same for this one
@@ -423,8 +366,8 @@ func apply(t *table, ov *Overlay) error {
 	return nil
 }
 
-func convert(rp refProps) Property {
-	p := Property{Ref: rp.Ref, Type: rp.Type, Format: rp.Format}
+func convert(rp refProps) wire.Property {
+	p := wire.Property{Ref: rp.Ref, Type: rp.Type, Format: rp.Format}
 	if rp.Items != nil {
 		items := convert(*rp.Items)
 		p.Items = &items
@@ -438,14 +381,14 @@ func convert(rp refProps) Property {
 
 // answer converts a response type of the reference: a schema name is an
 // application/json body, "str" a text/plain body, null no body.
-func answer(r *string) Response {
+func answer(r *string) wire.Response {
 	switch {
 	case r == nil:
-		return Response{}
+		return wire.Response{}
 	case *r == "str":
-		return Response{MediaType: "text/plain", Schema: "string"}
+		return wire.Response{MediaType: "text/plain", Schema: "string"}
 	default:
-		return Response{MediaType: "application/json", Schema: *r}
+		return wire.Response{MediaType: "application/json", Schema: *r}
 	}
 }
 
