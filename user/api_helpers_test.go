@@ -109,7 +109,7 @@ func apiClient(t testing.TB, srv *httptest.Server, opts ...user.Option) *user.Cl
 		user.WithApplicationID(apiAppID),
 		user.WithAccessToken(apiToken),
 		user.WithUserAgent(apiUserAgent),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 1}),
+		user.WithRetry(1, user.Backoff{Min: time.Millisecond, Max: time.Millisecond}),
 	}
 	c, err := user.New(append(base, opts...)...)
 	if err != nil {

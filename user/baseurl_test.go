@@ -7,10 +7,9 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// TestParseBaseURL checks the one rule for reading an address of Pieces
-// OS: the one New applies to WithBaseURL and $PIECES_OS_URL, and the CLI
-// to --host.
-func TestParseBaseURL(t *testing.T) {
+// TestBaseURL checks the one rule for reading an address of Pieces OS:
+// the one New applies to WithBaseURL and $PIECES_OS_URL.
+func TestBaseURL(t *testing.T) {
 	t.Parallel()
 	good := []struct{ raw, want string }{
 		{"http://127.0.0.1:39300", "http://127.0.0.1:39300"},
@@ -24,9 +23,11 @@ func TestParseBaseURL(t *testing.T) {
 		{"  127.0.0.1:39300\n", "http://127.0.0.1:39300"},
 	}
 	for _, tt := range good {
-		got, err := user.ParseBaseURL(tt.raw)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseBaseURL(%q) = %q, %v; want %q", tt.raw, got, err, tt.want)
+		c, err := user.New(user.WithBaseURL(tt.raw))
+		if err != nil || c.BaseURL() != tt.want {
+			t.Errorf("New(WithBaseURL(%q)): %v; want BaseURL %q", tt.raw, err, tt.want)
+		} else if got := c.BaseURL(); got != tt.want {
+			t.Errorf("New(WithBaseURL(%q)).BaseURL() = %q, want %q", tt.raw, got, tt.want)
 		}
 	}
 	bad := []struct{ raw, want string }{
@@ -36,21 +37,21 @@ func TestParseBaseURL(t *testing.T) {
 		{"::1", "malformed"},
 		{"http:127.0.0.1:39300", "want http://HOST:PORT"},
 		{"HTTPS:pieces.example", "want https://HOST:PORT"},
-		{"ftp://127.0.0.1", "scheme must be http or https"},
-		{"ws://127.0.0.1:39300", "scheme must be http or https"},
+		{"ftp://127.0.0.1", "the scheme must be http or https"},
+		{"ws://127.0.0.1:39300", "the scheme must be http or https"},
 		{"http://", "has no host"},
 		{"127.0.0.1:39300?x=1", "a query"},
 		{"http://127.0.0.1:39300?", "a query"},
 		{"http://ada@127.0.0.1:39300", "user info"},
 	}
 	for _, tt := range bad {
-		got, err := user.ParseBaseURL(tt.raw)
+		_, err := user.New(user.WithBaseURL(tt.raw))
 		if err == nil {
-			t.Errorf("ParseBaseURL(%q) = %q, want an error", tt.raw, got)
+			t.Errorf("New(WithBaseURL(%q)) succeeded, want an error", tt.raw)
 			continue
 		}
-		if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "base URL") {
-			t.Errorf("ParseBaseURL(%q) error %q does not say %q about the base URL", tt.raw, err, tt.want)
+		if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "user: WithBaseURL: ") {
+			t.Errorf("New(WithBaseURL(%q)) error %q does not say %q about WithBaseURL", tt.raw, err, tt.want)
 		}
 	}
 }
@@ -64,10 +65,10 @@ func TestBareHostPort(t *testing.T) {
 		if err != nil || c.BaseURL() != want {
 			t.Errorf("New(WithBaseURL(%q)): %v, %v; want BaseURL %q", raw, c, err, want)
 		}
-		t.Setenv(user.EnvBaseURL, raw)
+		t.Setenv(envBaseURL, raw)
 		c, err = user.New()
 		if err != nil || c.BaseURL() != want {
-			t.Errorf("New() with $%s=%q: %v, %v; want BaseURL %q", user.EnvBaseURL, raw, c, err, want)
+			t.Errorf("New() with $%s=%q: %v, %v; want BaseURL %q", envBaseURL, raw, c, err, want)
 		}
 	}
 }
@@ -75,7 +76,7 @@ func TestBareHostPort(t *testing.T) {
 // TestBaseURLErrorsNameTheirSource checks that an error about the base URL
 // says where the value came from.
 func TestBaseURLErrorsNameTheirSource(t *testing.T) {
-	t.Setenv(user.EnvBaseURL, "")
+	t.Setenv(envBaseURL, "")
 	tests := []struct {
 		name  string
 		env   string
@@ -84,15 +85,15 @@ func TestBaseURLErrorsNameTheirSource(t *testing.T) {
 	}{
 		{"option", "", []user.Option{user.WithBaseURL("ftp://127.0.0.1")}, []string{"user: WithBaseURL: ", `"ftp://127.0.0.1"`, "scheme"}},
 		{"option empty", "", []user.Option{user.WithBaseURL("")}, []string{"user: WithBaseURL: ", "empty"}},
-		{"environment", "http:127.0.0.1", nil, []string{"user: $" + user.EnvBaseURL + ": ", `"http:127.0.0.1"`, "malformed"}},
+		{"environment", "http:127.0.0.1", nil, []string{"user: $" + envBaseURL + ": ", `"http:127.0.0.1"`, "malformed"}},
 		{"cleartext from option", "", []user.Option{user.WithBaseURL("192.0.2.1:39300"), user.WithApplicationID("app")},
 			[]string{"user: WithBaseURL: ", "plain http to 192.0.2.1:39300"}},
 		{"cleartext from environment", "192.0.2.1:39300", []user.Option{user.WithApplicationID("app")},
-			[]string{"user: $" + user.EnvBaseURL + ": ", "plain http to 192.0.2.1:39300"}},
+			[]string{"user: $" + envBaseURL + ": ", "plain http to 192.0.2.1:39300"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(user.EnvBaseURL, tt.env)
+			t.Setenv(envBaseURL, tt.env)
 			c, err := user.New(tt.opts...)
 			if err == nil {
 				t.Fatalf("New = %v, want an error", c)

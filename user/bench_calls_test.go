@@ -270,7 +270,7 @@ func bcCheckProfile(b *testing.B, f *bcFixture, p *gen.UserProfile, err error, v
 func bcCheckTaken(b *testing.B, err error) {
 	var se *bcStatusError
 	switch {
-	case errors.Is(err, user.ErrVanityTaken):
+	case errors.Is(err, user.ErrConflict):
 	case errors.As(err, &se) && se.status == http.StatusConflict && strings.Contains(se.body, bcTakenName):
 	default:
 		b.Fatalf("got %v, want a 409 naming %q", err, bcTakenName)

@@ -14,7 +14,7 @@ import (
 // json.Unmarshal, so they have no such benchmark.)
 
 // BenchmarkProfileMessageDecode compares the parts of reading one message
-// of /user/stream holding the default profile: classifyProfileMessage as a
+// of /user/stream holding the default profile: classifyProfile as a
 // whole, and the json.Valid and json.Unmarshal it is made of.
 func BenchmarkProfileMessageDecode(b *testing.B) {
 	msg, err := json.Marshal(usertest.DefaultProfile())
@@ -25,7 +25,7 @@ func BenchmarkProfileMessageDecode(b *testing.B) {
 		b.SetBytes(int64(len(msg)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if ev := classifyProfileMessage(msg); ev.Kind != EventProfile {
+			if ev := classifyProfile(msg); ev.Kind != EventProfile {
 				b.Fatalf("got a %v event: %v", ev.Kind, ev.Err)
 			}
 		}

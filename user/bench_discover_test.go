@@ -13,12 +13,12 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// bdPorts is the size of the port ranges the discovery benchmarks search,
-// that of Pieces OS (FirstPort to LastPort).
-const bdPorts = user.LastPort - user.FirstPort + 1
+// bdPorts is the number of ports the discovery benchmarks search, as many
+// as Discover scans by default (39300 to 39367).
+const bdPorts = 68
 
-// BenchmarkDiscover measures DiscoverPorts over a range as wide as that of
-// Pieces OS:
+// BenchmarkDiscover measures Discover, without port files, over as many
+// ports as it scans by default:
 //
 //   - present-last: a usertest fake listens on the last port, nothing on
 //     the others (the slowest way to find it);
@@ -28,31 +28,31 @@ const bdPorts = user.LastPort - user.FirstPort + 1
 func BenchmarkDiscover(b *testing.B) {
 	b.Run("present-last", func(b *testing.B) {
 		ls := discPortBlock(b, bdPorts)
-		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
+		opts := &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)}
 		for _, l := range ls {
 			l.Close()
 		}
-		srv, err := usertest.NewServer(usertest.WithAddr(fmt.Sprintf("127.0.0.1:%d", last)))
+		srv, err := usertest.NewServer(usertest.WithAddr(fmt.Sprintf("127.0.0.1:%d", discPort(ls[bdPorts-1]))))
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer srv.Close()
 		for b.Loop() {
-			got, err := user.DiscoverPorts(b.Context(), "127.0.0.1", first, last)
-			if err != nil || got != srv.URL {
-				b.Fatalf("DiscoverPorts = %q, %v; want %q", got, err, srv.URL)
+			got, err := user.Discover(b.Context(), opts)
+			if err != nil || got.URL != srv.URL {
+				b.Fatalf("Discover = %+v, %v; want %q", got, err, srv.URL)
 			}
 		}
 	})
 	b.Run("absent", func(b *testing.B) {
 		ls := discPortBlock(b, bdPorts)
-		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
+		opts := &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)}
 		for _, l := range ls {
 			l.Close()
 		}
 		for b.Loop() {
-			if got, err := user.DiscoverPorts(b.Context(), "127.0.0.1", first, last); !errors.Is(err, user.ErrNotFoundOnPorts) {
-				b.Fatalf("DiscoverPorts = %q, %v; want an error matching ErrNotFoundOnPorts", got, err)
+			if got, err := user.Discover(b.Context(), opts); !errors.Is(err, user.ErrUnreachable) {
+				b.Fatalf("Discover = %+v, %v; want an error matching ErrUnreachable", got, err)
 			}
 		}
 	})
@@ -65,32 +65,29 @@ func BenchmarkDiscover(b *testing.B) {
 				l.Close()
 			}
 		}()
-		first, last := discPort(ls[0]), discPort(ls[bdPorts-1])
+		opts := &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)}
 		for b.Loop() {
-			if got, err := user.DiscoverPorts(b.Context(), "127.0.0.1", first, last); !errors.Is(err, user.ErrNotFoundOnPorts) {
-				b.Fatalf("DiscoverPorts = %q, %v; want an error matching ErrNotFoundOnPorts", got, err)
+			if got, err := user.Discover(b.Context(), opts); !errors.Is(err, user.ErrUnreachable) {
+				b.Fatalf("Discover = %+v, %v; want an error matching ErrUnreachable", got, err)
 			}
 		}
 	})
 }
 
-// BenchmarkDiscoverInstance measures DiscoverInstance over ranges as wide as
-// the two of Pieces OS (DefaultPortRanges):
+// BenchmarkDiscoverInstance measures Discover with a port file, over as
+// many ports as it scans by default:
 //
 //   - port-file: the port file names a usertest fake, so no port is
 //     scanned;
 //   - stale-port-file: the port file names a port where nothing listens,
 //     and nothing listens on the ranges either.
 func BenchmarkDiscoverInstance(b *testing.B) {
-	n := 0
-	for _, r := range user.DefaultPortRanges() {
-		n += r.Last - r.First + 1
-	}
+	n := bdPorts
 	ls := discPortBlock(b, n+1)
 	for _, l := range ls {
 		l.Close()
 	}
-	ranges := []user.PortRange{{First: discPort(ls[0]), Last: discPort(ls[n-1])}}
+	ports := discPorts(ls[:n])
 	dir := b.TempDir()
 	b.Run("port-file", func(b *testing.B) {
 		srv, err := usertest.NewServer()
@@ -102,11 +99,11 @@ func BenchmarkDiscoverInstance(b *testing.B) {
 		if err := os.WriteFile(pf, []byte(strings.TrimPrefix(srv.Addr(), "127.0.0.1:")), 0o600); err != nil {
 			b.Fatal(err)
 		}
-		opts := user.DiscoverOptions{PortFile: pf, Ranges: ranges}
+		opts := &user.DiscoverOptions{PortFile: pf, Ports: ports}
 		for b.Loop() {
-			got, err := user.DiscoverInstance(b.Context(), opts)
+			got, err := user.Discover(b.Context(), opts)
 			if err != nil || got.URL != srv.URL {
-				b.Fatalf("DiscoverInstance = %+v, %v; want %q", got, err, srv.URL)
+				b.Fatalf("Discover = %+v, %v; want %q", got, err, srv.URL)
 			}
 		}
 	})
@@ -115,10 +112,10 @@ func BenchmarkDiscoverInstance(b *testing.B) {
 		if err := os.WriteFile(pf, []byte(strconv.Itoa(discPort(ls[n]))), 0o600); err != nil {
 			b.Fatal(err)
 		}
-		opts := user.DiscoverOptions{PortFile: pf, Ranges: ranges}
+		opts := &user.DiscoverOptions{PortFile: pf, Ports: ports}
 		for b.Loop() {
-			if got, err := user.DiscoverInstance(b.Context(), opts); !errors.Is(err, user.ErrNotFoundOnPorts) {
-				b.Fatalf("DiscoverInstance = %+v, %v; want an error matching ErrNotFoundOnPorts", got, err)
+			if got, err := user.Discover(b.Context(), opts); !errors.Is(err, user.ErrUnreachable) {
+				b.Fatalf("Discover = %+v, %v; want an error matching ErrUnreachable", got, err)
 			}
 		}
 	})

@@ -51,7 +51,7 @@ func allocatedBy(f func()) uint64 {
 // use, collects the body in chunks and copies it once at the end, so about
 // 2x is the floor; the client's limiting reader adds no copy.
 func BenchmarkLargeAnswer(b *testing.B) {
-	body := largeProfile(int(user.DefaultMaxResponseBytes))
+	body := largeProfile(int(defaultMaxBody))
 	c, err := user.New(user.WithBaseURL("http://127.0.0.1:39300"),
 		user.WithHTTPClient(&http.Client{Transport: memoryTransport{body}}))
 	if err != nil {
@@ -81,7 +81,7 @@ func TestLargeAnswerMemory(t *testing.T) {
 	if raceDetector {
 		t.Skip("the race detector changes what is allocated")
 	}
-	body := largeProfile(int(user.DefaultMaxResponseBytes))
+	body := largeProfile(int(defaultMaxBody))
 	c, err := user.New(user.WithBaseURL("http://127.0.0.1:39300"),
 		user.WithHTTPClient(&http.Client{Transport: memoryTransport{body}}))
 	if err != nil {

@@ -206,7 +206,7 @@ func BenchmarkStreamThroughput(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := c.WatchProfile(ctx)
+		s, err := c.WatchProfile(ctx, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -224,7 +224,7 @@ func BenchmarkStreamThroughput(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { _ = client.Close(websocket.StatusNormalClosure, "") })
-		client.SetReadLimit(user.DefaultReadLimit)
+		client.SetReadLimit(defaultReadLimit)
 		return client, p.accepted(b)
 	}
 
@@ -423,7 +423,7 @@ func BenchmarkStreamIdle(b *testing.B) {
 		ctx, cancel := context.WithTimeout(b.Context(), bsWait)
 		streams := make([]*user.Stream, 0, bsIdleSubs)
 		for range bsIdleSubs {
-			s, err := c.WatchProfile(ctx)
+			s, err := c.WatchProfile(ctx, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -470,7 +470,7 @@ const bsBackoff = time.Millisecond
 // BenchmarkStreamReconnect measures the time from a restart of Pieces OS
 // (a usertest fake closed, then started again on the same port) to the
 // first profile delivered on the new connection. The Stream waits
-// bsBackoff between attempts (WithBackoff(bsBackoff, bsBackoff)), which
+// bsBackoff between attempts (&WatchOptions{Backoff: Backoff{Min: bsBackoff, Max: bsBackoff}}), which
 // bounds the time from below; backoff-ns reports it. Only the restart and
 // the reconnection are timed, not the shutdown before them.
 func BenchmarkStreamReconnect(b *testing.B) {
@@ -486,7 +486,7 @@ func BenchmarkStreamReconnect(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := c.WatchProfile(b.Context(), user.WithBackoff(bsBackoff, bsBackoff))
+	s, err := c.WatchProfile(b.Context(), &user.WatchOptions{Backoff: user.Backoff{Min: bsBackoff, Max: bsBackoff}})
 	if err != nil {
 		b.Fatal(err)
 	}

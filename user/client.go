@@ -3,6 +3,7 @@ package user
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -14,58 +15,58 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
-// DefaultBaseURL is the address of a local Pieces OS when neither
-// WithBaseURL nor $PIECES_OS_URL says otherwise.
-const DefaultBaseURL = "http://127.0.0.1:39300"
+// Client calls Pieces OS. Create one with New; it is safe for concurrent
+// use, and printing it never shows its credentials.
+type Client struct{ c *client }
 
-// EnvBaseURL names the environment variable that New reads for the base URL
-// when WithBaseURL is not given.
-const EnvBaseURL = "PIECES_OS_URL"
-
-// DefaultMaxResponseBytes bounds the size of a response body that the client
-// reads before it gives up with ErrResponseTooLarge.
-const DefaultMaxResponseBytes int64 = 16 << 20
-
-// DefaultUserAgent is sent in the User-Agent header unless WithUserAgent
-// replaces it.
-const DefaultUserAgent = "pieces-os-client-go"
-
-// Client calls the Pieces OS User API. It is safe for concurrent use by
-// several goroutines. Create one with New.
-type Client struct {
-	base          *url.URL // scheme and host (and an optional path prefix), no trailing slash
-	baseStr       string
-	baseFrom      string // where the base URL came from: WithBaseURL or $PIECES_OS_URL
-	hc            *http.Client
-	appID         string
-	token         string
-	userAgent     string
-	retry         RetryPolicy
-	maxBody       int64
-	allowInsecure bool
-	jitter        func(n int64) int64 // uniform in [0, n); picks retry delays
-	gc            *gen.ClientWithResponses
+// client is the state of a Client, behind a pointer so that fmt prints an
+// address, not the credentials.
+type client struct {
+	gen       *gen.Client
+	hc        *http.Client
+	appID     string
+	token     string
+	userAgent string
+	attempts  int     // of a GET call
+	wait      Backoff // between attempts
+	maxBody   int64
+	insecure  bool
+	log       *slog.Logger
+	jitter    func(int64) int64 // uniform in [0, n), as rand.Int64N
+	addr      *address
 }
 
 // Option configures a Client in New.
-type Option func(*Client) error
+type Option func(*client) error
 
-// New returns a Client. Without options it talks to $PIECES_OS_URL, or to
-// DefaultBaseURL when that is unset, with http.DefaultTransport and no
-// credentials. The default HTTP client does not follow redirects (Pieces OS
-// sends none, and the X-Application-ID header would travel with them): a
-// 3xx answer is an *Error.
+// The defaults of New.
+const (
+	defaultBaseURL   = "http://127.0.0.1:39300"
+	envBaseURL       = "PIECES_OS_URL"
+	defaultUserAgent = "pieces-os-client-go"
+	defaultMaxBody   = 16 << 20
+)
+
+// New returns a Client of the Pieces OS at $PIECES_OS_URL, or at
+// http://127.0.0.1:39300 when that is unset, unless WithBaseURL or
+// WithDiscovery says where it is. Without options it sends no credentials,
+// uses http.DefaultTransport, retries a GET 3 times in all, reads answers
+// of up to 16 MiB and follows no redirect (Pieces OS sends none): a 3xx
+// answer is an *Error.
 //
-// New fails when the base URL is malformed, and when credentials would be
-// sent in clear text to a host that is not on loopback (see
+// New fails when an option is invalid, and when credentials would travel
+// in clear text to a host that is not on loopback (see
 // WithInsecureCredentials).
 func New(opts ...Option) (*Client, error) {
-	c := &Client{
+	c := &client{
 		hc:        &http.Client{CheckRedirect: noRedirects},
-		userAgent: DefaultUserAgent,
-		retry:     DefaultRetryPolicy(),
-		maxBody:   DefaultMaxResponseBytes,
+		userAgent: defaultUserAgent,
+		attempts:  3,
+		wait:      Backoff{Min: 100 * time.Millisecond, Max: 2 * time.Second},
+		maxBody:   defaultMaxBody,
+		log:       slog.New(slog.DiscardHandler),
 		jitter:    rand.Int64N,
+		addr:      &address{},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -75,47 +76,83 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("user: %w", err)
 		}
 	}
-	// The environment is read only when no option chose the address, so a
-	// bad $PIECES_OS_URL cannot break a caller that names its own.
-	if c.base == nil {
-		base, from := os.Getenv(EnvBaseURL), "$"+EnvBaseURL
-		if base == "" {
-			base, from = DefaultBaseURL, "DefaultBaseURL"
+	// The environment counts only when no option chose the address, so
+	// that a bad $PIECES_OS_URL cannot break a caller that names its own.
+	if a := c.addr; a.base == nil && a.find == nil {
+		raw, from := os.Getenv(envBaseURL), "$"+envBaseURL
+		if raw == "" {
+			raw, from = defaultBaseURL, "the default address"
 		}
-		if err := c.setBase(base, from); err != nil {
+		if err := a.set(raw, from); err != nil {
 			return nil, fmt.Errorf("user: %w", err)
 		}
 	}
 	if err := c.checkCleartext(); err != nil {
 		return nil, fmt.Errorf("user: %w", err)
 	}
-	// gen resolves routes against the base URL with a trailing slash, so
-	// that a path prefix is kept.
-	gc, err := gen.NewClientWithResponses(c.baseStr+"/", gen.WithHTTPClient(doer{c}), gen.WithRequestEditorFn(c.editRequest))
+	// gen builds each route on this address (the trailing slash keeps a
+	// path prefix); Do points it at the one discovery found, if any.
+	g, err := gen.NewClient(c.addr.String()+"/", gen.WithHTTPClient(c))
 	if err != nil {
 		return nil, fmt.Errorf("user: %w", err)
 	}
-	c.gc = gc
-	return c, nil
+	c.gen = g
+	return &Client{c}, nil
 }
 
-// WithBaseURL sets the address of Pieces OS, for example
-// "http://127.0.0.1:39300", read as ParseBaseURL reads it: a bare host or
-// host:port ("localhost:39300", "[::1]:39300") means http, only http and
-// https are accepted, and a path is kept as a prefix of every route. An
-// error about the address names WithBaseURL, as one about $PIECES_OS_URL
-// names the variable.
+// BaseURL returns the address the client talks to now, such as
+// "http://127.0.0.1:39300". For a Client that follows Pieces OS
+// (WithDiscovery) it changes when Pieces OS moves, and is empty until
+// Pieces OS was first found.
+func (cl *Client) BaseURL() string {
+	if cl == nil || cl.c == nil {
+		return ""
+	}
+	if u := cl.c.addr.get(); u != nil {
+		return u.String()
+	}
+	return ""
+}
+
+// WithBaseURL sets the address of Pieces OS, such as
+// "http://127.0.0.1:39300". A bare host or host:port ("localhost:39300",
+// "[::1]:39300") means http; only http and https are accepted; a path is
+// kept as a prefix of every route. A user, query or fragment is refused.
 func WithBaseURL(raw string) Option {
-	return func(c *Client) error { return c.setBase(raw, "WithBaseURL") }
+	return func(c *client) error { return c.addr.set(raw, "WithBaseURL") }
 }
 
-// WithHTTPClient sets the *http.Client used for every HTTP call and for the
-// WebSocket handshakes. A nil client is rejected. The Client works on a
-// copy of hc whose redirect policy is hc's, except that a redirect to
-// another origin (scheme, host or port) never carries X-Application-ID or
-// Authorization: only the address given to New may receive them.
+// WithDiscovery makes the Client find Pieces OS as Discover does with
+// opts (nil for the defaults), and find it again when its address stops
+// answering: a Pieces OS that restarts may listen on another port. With
+// WithBaseURL the Client starts at that address; without it, Pieces OS is
+// looked for by the first call that needs it.
+//
+// When a request is refused or reset, the Client searches again (at most
+// once per call, and at most once a second) and, if Pieces OS moved, sends
+// the request to the new address; a POST is sent again only when it never
+// left (the connection was refused). Streams reconnect to the new address.
+// BaseURL tells where Pieces OS is now.
+func WithDiscovery(opts *DiscoverOptions) Option {
+	return func(c *client) error {
+		find := DiscoverOptions{}
+		if opts != nil {
+			find = *opts
+		}
+		if _, err := find.ports(); err != nil {
+			return fmt.Errorf("WithDiscovery: %w", err)
+		}
+		c.addr.find, c.addr.from = &find, "discovery"
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client of every HTTP call and of the
+// WebSocket handshakes. The Client works on a copy of hc whose redirect
+// policy is hc's, except that a redirect to another origin (scheme, host
+// or port) never carries the credentials.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
+	return func(c *client) error {
 		if hc == nil {
 			return errors.New("WithHTTPClient: nil *http.Client")
 		}
@@ -126,16 +163,190 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// dropCredentialsOnRedirect wraps the redirect policy next (nil is the
-// default policy of net/http: at most 10 redirects) so that a request
-// redirected to an origin other than the first request's loses its
-// credentials before next sees it. net/http drops Authorization only for
-// another host name, and never drops X-Application-ID.
+// WithApplicationID sets the id of the calling application. Pieces OS
+// uses it to tell the applications connected to it apart, in its list of
+// connected applications and in its analytics: pass the id your
+// application registered with Pieces OS, or a stable name of your
+// application. It is sent, as the vendor's own applications send it, both
+// as X-Application-ID and as the header "application", on every operation
+// but Select and on the WebSocket handshakes.
+func WithApplicationID(id string) Option {
+	return func(c *client) error { c.appID = id; return nil }
+}
+
+// WithAccessToken sets the Auth0 access token sent as
+// "Authorization: Bearer <token>" by Select, the one operation that takes
+// it.
+func WithAccessToken(token string) Option {
+	return func(c *client) error { c.token = token; return nil }
+}
+
+// WithUserAgent sets the User-Agent header; "" sends none. The default is
+// "pieces-os-client-go".
+func WithUserAgent(ua string) Option {
+	return func(c *client) error { c.userAgent = ua; return nil }
+}
+
+// WithRetry sets how a GET call is retried: attempts in all (1 turns
+// retries off), waiting as wait says between them. The default is 3
+// attempts, waiting between 100 ms and 2 s. POST calls are never retried.
+//
+// A GET is retried after a transport error and after a 429, 502, 503 or
+// 504 answer, and after any other 5xx answer that carries Retry-After,
+// except 501, 511 and 593, which another attempt cannot change. A
+// Retry-After longer than the drawn wait sets the wait; one longer than
+// wait.Max makes the call return the answer at once. Retries stop as
+// soon as the context ends.
+func WithRetry(attempts int, wait Backoff) Option {
+	return func(c *client) error {
+		if attempts < 1 {
+			return fmt.Errorf("WithRetry: %d attempts, want at least 1", attempts)
+		}
+		if err := wait.check("WithRetry"); err != nil {
+			return err
+		}
+		c.attempts, c.wait = attempts, wait
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds the body of an answer; a larger one fails
+// with ErrResponseTooLarge. The default is 16 MiB.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *client) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxResponseBytes: %d is not positive", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithInsecureCredentials allows sending the application id and the access
+// token over plain http to a host that is not on loopback, where anyone on
+// the way could read them. Without it, New refuses such a configuration.
+func WithInsecureCredentials() Option {
+	return func(c *client) error { c.insecure = true; return nil }
+}
+
+// WithLogger makes the Client, its streams and the discovery it runs log
+// what they do at the Debug level: the port files read, the ports probed
+// and the instance chosen, each retry with its cause and wait, stream
+// connections, disconnections and waits, and each search for a Pieces OS
+// that moved. Nothing logged holds a credential. The default logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *client) error {
+		if l == nil {
+			return errors.New("WithLogger: nil *slog.Logger")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// Backoff is how long to wait between attempts: after the n-th failure in
+// a row (n from 1), a random duration between max(Min, d/2) and d, where
+// d = min(Min*2^(n-1), Max). The retries of WithRetry and the
+// reconnections of a Stream use it.
+type Backoff struct {
+	Min, Max time.Duration
+}
+
+func (b Backoff) check(where string) error {
+	switch {
+	case b.Min <= 0:
+		return fmt.Errorf("%s: the shortest wait %v is not positive", where, b.Min)
+	case b.Max < b.Min:
+		return fmt.Errorf("%s: the longest wait %v is below the shortest, %v", where, b.Max, b.Min)
+	}
+	return nil
+}
+
+// delay returns the wait after the n-th failure in a row; randN returns a
+// number in [0, k) as rand.Int64N does.
+func (b Backoff) delay(n int, randN func(int64) int64) time.Duration {
+	d := b.Min
+	for i := 1; i < n && d < b.Max; i++ {
+		d = min(d, b.Max/2) * 2
+	}
+	d = min(d, b.Max)
+	floor := max(b.Min, d/2)
+	if d <= floor {
+		return d
+	}
+	return floor + time.Duration(randN(int64(d-floor)+1))
+}
+
+// parseBaseURL reads an address as WithBaseURL describes it, and returns
+// it without a trailing slash. The error names the problem but not where
+// raw came from: callers add that.
+func parseBaseURL(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, errors.New("the base URL is empty")
+	}
+	if !strings.Contains(s, "://") {
+		// "http:127.0.0.1" is a mistyped URL, not a host named "http".
+		if scheme, _, ok := strings.Cut(s, ":"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
+			return nil, fmt.Errorf("base URL %q is malformed: want %s://HOST:PORT", raw, strings.ToLower(scheme))
+		}
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // *url.Error would repeat raw
+		}
+		return nil, fmt.Errorf("base URL %q is malformed: %w", raw, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("base URL %q: the scheme must be http or https (a bare host:port means http)", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("base URL %q has no host", raw)
+	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// checkCleartext refuses credentials over plain http off loopback.
+func (c *client) checkCleartext() error {
+	base := c.addr.get()
+	if c.insecure || base == nil || base.Scheme != "http" || (c.appID == "" && c.token == "") || isLoopback(base.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%s: refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.addr.from, base.Host)
+}
+
+func isLoopback(host string) bool {
+	h := strings.ToLower(host)
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// noRedirects makes an http.Client hand back a 3xx answer instead of
+// following it.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// credentialHeaders are the headers a redirect to another origin loses.
+var credentialHeaders = []string{"X-Application-ID", "Application", "Authorization"}
+
+// dropCredentialsOnRedirect wraps the redirect policy next (nil is that of
+// net/http: at most 10 redirects) so that a request redirected to an
+// origin other than the first request's loses the credentials before next
+// sees it: net/http drops Authorization only for another host name, and
+// keeps the application headers.
 func dropCredentialsOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > 0 && !sameOrigin(req.URL, via[0].URL) {
-			req.Header.Del("X-Application-ID")
-			req.Header.Del("Authorization")
+			for _, h := range credentialHeaders {
+				req.Header.Del(h)
+			}
 		}
 		if next != nil {
 			return next(req, via)
@@ -149,191 +360,16 @@ func dropCredentialsOnRedirect(next func(*http.Request, []*http.Request) error) 
 
 // sameOrigin reports whether a and b have the same scheme, host and port.
 func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && originPort(a) == originPort(b)
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
-// originPort returns the port of u, or the default port of its scheme.
-func originPort(u *url.URL) string {
+// port returns the port of u, or the default port of its scheme.
+func port(u *url.URL) string {
 	if p := u.Port(); p != "" {
 		return p
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "https", "wss":
+	if strings.EqualFold(u.Scheme, "https") || strings.EqualFold(u.Scheme, "wss") {
 		return "443"
-	default:
-		return "80"
 	}
+	return "80"
 }
-
-// WithApplicationID sets the application id sent as X-Application-ID on
-// every operation whose security names the application scheme (all but
-// Select) and on the WebSocket handshakes.
-func WithApplicationID(id string) Option {
-	return func(c *Client) error { c.appID = id; return nil }
-}
-
-// WithAccessToken sets the Auth0 access token sent as
-// "Authorization: Bearer <token>" on Select, the one operation that takes it.
-func WithAccessToken(token string) Option {
-	return func(c *Client) error { c.token = token; return nil }
-}
-
-// WithUserAgent sets the User-Agent header. An empty string sends none.
-func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
-}
-
-// WithRetryPolicy sets how idempotent GET calls are retried. POST calls are
-// never retried. RetryPolicy{MaxAttempts: 1} turns retries off.
-func WithRetryPolicy(p RetryPolicy) Option {
-	return func(c *Client) error {
-		if p.MaxAttempts < 1 {
-			return fmt.Errorf("WithRetryPolicy: MaxAttempts is %d, want at least 1", p.MaxAttempts)
-		}
-		if p.MaxDelay < p.BaseDelay {
-			return fmt.Errorf("WithRetryPolicy: MaxDelay %v is below BaseDelay %v", p.MaxDelay, p.BaseDelay)
-		}
-		c.retry = p
-		return nil
-	}
-}
-
-// WithMaxResponseBytes bounds the size of a response body the client reads;
-// a larger body fails with ErrResponseTooLarge. The default is
-// DefaultMaxResponseBytes.
-func WithMaxResponseBytes(n int64) Option {
-	return func(c *Client) error {
-		if n <= 0 {
-			return fmt.Errorf("WithMaxResponseBytes: %d is not positive", n)
-		}
-		c.maxBody = n
-		return nil
-	}
-}
-
-// WithInsecureCredentials allows sending the application id and the access
-// token over plain http to a host that is not on loopback. Without it, New
-// refuses such a configuration, because anyone on the network path could
-// read them.
-func WithInsecureCredentials() Option {
-	return func(c *Client) error { c.allowInsecure = true; return nil }
-}
-
-// BaseURL returns the address the client talks to.
-func (c *Client) BaseURL() string { return c.baseStr }
-
-// setBase sets the address of the client from raw; from names where raw
-// came from, and starts every error.
-func (c *Client) setBase(raw, from string) error {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", from, err)
-	}
-	c.base = u
-	c.baseStr = u.String()
-	c.baseFrom = from
-	return nil
-}
-
-// ParseBaseURL reads an address of Pieces OS the way New reads WithBaseURL
-// and $PIECES_OS_URL, and returns it in the form BaseURL reports. raw is an
-// absolute http or https URL ("http://127.0.0.1:39300", with an optional
-// path prefix), or a bare host or host:port ("127.0.0.1:39300",
-// "localhost:39300", "[::1]:39300"), which means http. Surrounding spaces
-// are ignored and a trailing slash is dropped. A user, a query or a
-// fragment is refused, and so is any other scheme. The error names the
-// problem but not where raw came from: callers add that.
-func ParseBaseURL(raw string) (string, error) {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return "", err
-	}
-	return u.String(), nil
-}
-
-// parseBaseURL is ParseBaseURL returning the parsed URL, without a
-// trailing slash.
-func parseBaseURL(raw string) (*url.URL, error) {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return nil, errors.New("base URL is empty")
-	}
-	if !strings.Contains(s, "://") {
-		// "http:127.0.0.1" is a mistyped URL, not a host named "http".
-		if scheme, _, ok := strings.Cut(s, ":"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
-			return nil, fmt.Errorf("base URL %q is malformed: want %s://HOST:PORT", raw, strings.ToLower(scheme))
-		}
-		s = "http://" + s // a bare host or host:port
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		if inner := errors.Unwrap(err); inner != nil {
-			err = inner // *url.Error would repeat raw
-		}
-		return nil, fmt.Errorf("base URL %q is malformed: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q: scheme must be http or https (a bare host:port means http)", raw)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("base URL %q has no host", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", raw)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
-}
-
-func (c *Client) checkCleartext() error {
-	if c.allowInsecure || c.base.Scheme != "http" || (c.appID == "" && c.token == "") {
-		return nil
-	}
-	if isLoopbackHost(c.base.Hostname()) {
-		return nil
-	}
-	return fmt.Errorf("%s: refusing to send credentials over plain http to %s, which is not a loopback address: use https, or pass user.WithInsecureCredentials() to allow it", c.baseFrom, c.base.Host)
-}
-
-// noRedirects makes an http.Client hand back a 3xx answer instead of
-// following it.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-func isLoopbackHost(h string) bool {
-	if strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
-
-// RetryPolicy says how idempotent GET calls are retried: after a transport
-// error, after a 429, 502, 503 or 504 answer, and after any other 5xx
-// answer that carries Retry-After, except 501, 511 and 593, which another
-// attempt cannot change. The delay before retry n (n from 1) is a random
-// duration in [d/2, d], where d = min(BaseDelay*2^(n-1), MaxDelay), or the
-// delay Retry-After asks for when that is longer. An answer whose
-// Retry-After asks for more than MaxDelay is returned at once, without
-// waiting. Retries stop at once when the context ends.
-type RetryPolicy struct {
-	MaxAttempts int           // total attempts, at least 1
-	BaseDelay   time.Duration // delay before the first retry
-	MaxDelay    time.Duration // upper bound of any delay
-}
-
-// DefaultRetryPolicy returns the policy New uses: 3 attempts, 100 ms first
-// delay, 2 s at most.
-func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
-}
-
-// String hides the credentials so that a Client printed with %v or %+v never
-// shows them. Its receiver is a value, so that a Client value (one copied
-// into a caller's struct, say) is printed the same way as a *Client.
-func (c Client) String() string {
-	return fmt.Sprintf("user.Client{BaseURL: %q}", c.baseStr)
-}
-
-// GoString hides the credentials from %#v.
-func (c Client) GoString() string { return c.String() }

@@ -1,14 +1,16 @@
 package user
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,541 +21,441 @@ import (
 	"time"
 )
 
-// The port range on which a released or staging Pieces OS listens: it takes
-// the first free port from FirstPort up to LastPort.
+// Where discovery looks by default. Pieces OS takes the first free port
+// from 39300; a debug build, from 39334.
 const (
-	FirstPort = 39300
-	LastPort  = 39333
+	discoverHost  = "127.0.0.1"
+	firstPort     = 39300
+	lastDebugPort = 39367
+	envPortFile   = "PIECES_OS_PORT_FILE"
+	maxScanPorts  = 1024
+	probeTimeout  = 200 * time.Millisecond // one probe; loopback answers in milliseconds
+	maxProbeBody  = 4 << 10
+	minRefind     = time.Second // between two searches of a Client that follows Pieces OS
 )
 
-// The port range on which a debug build of Pieces OS listens.
-const (
-	FirstDebugPort = 39334
-	LastDebugPort  = 39367
-)
-
-// DiscoverHost is the host Discover probes.
-const DiscoverHost = "127.0.0.1"
-
-// EnvPortFile names the environment variable that DefaultPortFile returns
-// when it is set, in place of the path where Pieces OS writes its port.
-const EnvPortFile = "PIECES_OS_PORT_FILE"
-
-// maxDiscoverPorts bounds the number of ports one discovery probes, since
-// every port gets its own probe.
-const maxDiscoverPorts = 1024
-
-// probeTimeout bounds one health probe, and then one version request. A
-// Pieces OS on loopback answers in a few milliseconds; a port where nothing
-// listens is refused at once.
-const probeTimeout = 200 * time.Millisecond
-
-// maxProbeBody bounds what discovery reads of a health or version answer.
-const maxProbeBody = 4 << 10
-
-// maxPortFile bounds what discovery reads of the port file.
-const maxPortFile = 1 << 10
-
-// ErrNotFoundOnPorts is returned, wrapped with the host and the ports tried,
-// when discovery finds no Pieces OS.
-var ErrNotFoundOnPorts = errors.New("no Pieces OS found")
-
-// ErrMigrating is returned, wrapped with the address, when discovery finds
-// a Pieces OS that answers its health route with "migrating" (it is opening
-// or migrating its database) and none that is ready. Try again in a moment.
+// ErrMigrating is wrapped by the error of Discover when the only Pieces OS
+// found is opening or migrating its database: try again in a moment.
 var ErrMigrating = errors.New("the database of Pieces OS is migrating")
 
-// PortRange is a range of ports, First to Last included.
-type PortRange struct {
-	First, Last int
+// DiscoverOptions says where Discover, DiscoverAll and WithDiscovery look.
+// The zero value reads the port files of PortFiles and scans ports 39300
+// to 39367 of 127.0.0.1.
+type DiscoverOptions struct {
+	// PortFile is the one port file to read; "" reads those of PortFiles.
+	PortFile string
+	// NoPortFile skips the port files.
+	NoPortFile bool
+	// Host is the host to probe; "" is 127.0.0.1.
+	Host string
+	// Ports are the ports to scan, at most 1024; nil scans 39300 to 39333,
+	// where a released Pieces OS listens, and 39334 to 39367, where a
+	// debug build does, all at once.
+	Ports []int
+	// NoScan skips the scan: only the port files are used.
+	NoScan bool
+	// Logger receives, at the Debug level, the files read, the ports
+	// probed, the instances found and the choice; nil logs nothing.
+	Logger *slog.Logger
 }
-
-// DefaultPortRanges returns the ports discovery scans unless told
-// otherwise: FirstPort to LastPort, then FirstDebugPort to LastDebugPort.
-// Both are probed at once, so the debug range costs no time; DiscoverInstance
-// picks a debug build only when no other build is ready.
-func DefaultPortRanges() []PortRange {
-	return []PortRange{{FirstPort, LastPort}, {FirstDebugPort, LastDebugPort}}
-}
-
-// String returns the range as "FIRST-LAST".
-func (r PortRange) String() string { return fmt.Sprintf("%d-%d", r.First, r.Last) }
-
-// DefaultPortFile returns $PIECES_OS_PORT_FILE when it is set, and
-// otherwise the file in which Pieces OS writes the port it listens on:
-// ~/Library/com.pieces.os/production/Config/.port.txt on macOS,
-// ~/Documents/com.pieces.os/production/Config/.port.txt elsewhere. It fails
-// only when the home directory is unknown.
-func DefaultPortFile() (string, error) {
-	if p := os.Getenv(EnvPortFile); p != "" {
-		return p, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("locating the port file: %w", err)
-	}
-	dir := "Documents"
-	if runtime.GOOS == "darwin" {
-		dir = "Library"
-	}
-	return filepath.Join(home, dir, "com.pieces.os", "production", "Config", ".port.txt"), nil
-}
-
-// Source says how discovery found an Instance.
-type Source string
-
-// The sources of Source.
-const (
-	SourcePortFile Source = "port file" // the port named in the port file
-	SourceScan     Source = "scan"      // a port of the scanned ranges
-)
 
 // Instance is one Pieces OS that discovery found.
 type Instance struct {
-	// URL is the base URL, such as "http://127.0.0.1:39300", ready for
-	// WithBaseURL.
+	// URL is its base URL, such as "http://127.0.0.1:39300".
 	URL string
 	// Port is the port of URL.
 	Port int
-	// Source says whether the port came from the port file or the scan.
-	Source Source
-	// Ready is true when the health route answered 200 and not
-	// "migrating". A 200 with a text this package does not know counts as
-	// ready, as it does for the vendor's own clients; Health.State then
-	// says HealthUnknown.
-	Ready bool
-	// Health is the answer of GET /.well-known/health.
+	// PortFile is the port file that named it; "" when the scan found it.
+	PortFile string
+	// Health is its answer to GET /.well-known/health.
 	Health Health
-	// Version is the answer of GET /.well-known/version; the zero Version
-	// (KindUnknown) when that route failed or answered something else.
+	// Version is its answer to GET /.well-known/version; the zero Version
+	// when that route failed.
 	Version Version
 }
 
-// Kind returns the kind of build, read from the version.
-func (i Instance) Kind() Kind { return i.Version.Kind() }
-
-// DiscoverOptions says where DiscoverInstance and DiscoverAll look. The zero
-// value reads DefaultPortFile and scans DefaultPortRanges on DiscoverHost.
-type DiscoverOptions struct {
-	// PortFile names the port file to read; empty means DefaultPortFile.
-	PortFile string
-	// NoPortFile skips the port file.
-	NoPortFile bool
-	// Host is the host to probe; empty means DiscoverHost.
-	Host string
-	// Ranges are the ports to scan; nil means DefaultPortRanges. At most
-	// 1024 ports in all.
-	Ranges []PortRange
-	// NoScan skips the scan: only the port file is used.
-	NoScan bool
-}
-
-// Discover finds a running Pieces OS as DiscoverInstance does with the zero
-// DiscoverOptions, and returns its base URL (for example
-// "http://127.0.0.1:39300"), ready for WithBaseURL.
-func Discover(ctx context.Context) (string, error) {
-	inst, err := DiscoverInstance(ctx, DiscoverOptions{})
-	if err != nil {
-		return "", err
-	}
-	return inst.URL, nil
-}
-
-// DiscoverPorts finds a running Pieces OS on host, ports first to last, and
-// returns its base URL; it reads no port file. A port belongs to a ready
-// Pieces OS when GET /.well-known/health answers 200 with a text other
-// than "migrating". All ports are probed at once, each for at most 200 ms,
-// so DiscoverPorts returns quickly even when nothing listens; when several
-// ports answer, the lowest wins.
+// PortFiles returns the files in which Pieces OS may have written the port
+// it listens on, in the order discovery reads them: where the current
+// release writes it, then where older releases did (except on macOS), then
+// where a debug build does. $PIECES_OS_PORT_FILE, when set, is the only
+// one. The current release writes it at
 //
-// When no port answers, the error matches ErrNotFoundOnPorts and names the
-// ports tried; when only migrating ones do, it matches ErrMigrating. When
-// ctx ends first, the error matches ctx's error. A range that is empty,
-// outside 1 to 65535 or wider than 1024 ports, or an empty host, matches
-// ErrInvalidInput.
-func DiscoverPorts(ctx context.Context, host string, first, last int) (string, error) {
-	if host == "" {
-		return "", fmt.Errorf("user: discover: %w: the host is empty", ErrInvalidInput)
+//	Linux:   $XDG_DATA_HOME (~/.local/share)/com.pieces.os/production/Config/.port.txt
+//	macOS:   ~/Library/com.pieces.os/production/Config/.port.txt
+//	Windows: %LOCALAPPDATA%\Mesh Intelligent Technologies, Inc\Pieces OS\com.pieces.os\production\Config\.port.txt
+//
+// and older releases at ~/Documents/com.pieces.os/production/Config/.port.txt.
+func PortFiles() []string {
+	if p := os.Getenv(envPortFile); p != "" {
+		return []string{p}
 	}
-	ranges := []PortRange{{first, last}}
-	ports, err := rangePorts(ranges)
-	if err != nil {
-		return "", err
-	}
-	if ctx == nil {
-		return "", fmt.Errorf("user: discover: %w: nil context", ErrInvalidInput)
-	}
-	d := newDiscoverer(host)
-	defer d.close()
-	found := d.scan(ctx, ports, true, false)
-	for _, inst := range found {
-		if inst.Ready {
-			return inst.URL, nil
+	home, _ := os.UserHomeDir()
+	var dir string
+	switch runtime.GOOS {
+	case "darwin":
+		dir = filepath.Join(home, "Library")
+	case "windows":
+		dir = filepath.Join(os.Getenv("LOCALAPPDATA"), "Mesh Intelligent Technologies, Inc", "Pieces OS")
+	default:
+		dir = os.Getenv("XDG_DATA_HOME")
+		if dir == "" {
+			dir = filepath.Join(home, ".local", "share")
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return "", fmt.Errorf("user: discover: stopped before a Pieces OS was found on %s ports %s: %w", host, rangesText(ranges), err)
+	file := func(dir, build string) string {
+		return filepath.Join(dir, "com.pieces.os", build, "Config", ".port.txt")
 	}
-	if len(found) > 0 {
-		return "", migratingError(found[0])
+	files := []string{file(dir, "production")}
+	if runtime.GOOS != "darwin" {
+		files = append(files, file(filepath.Join(home, "Documents"), "production"))
 	}
-	return "", notFoundError(host, ranges, "")
+	return append(files, file(dir, "debug"))
 }
 
-// DiscoverInstance finds the Pieces OS to talk to and returns it:
+// Discover finds the Pieces OS to talk to:
 //
-//  1. the port named in the port file, when its health route says ready;
-//  2. otherwise, among the ready instances of the scan, a production build
+//  1. the first port named in a port file (see PortFiles) whose health
+//     route says ready; then no port is scanned;
+//  2. otherwise, among the ready instances the scan finds, a release
 //     first, then staging, then another pre-release, then a debug build,
 //     then one whose version is unknown; the lowest port within a kind.
 //
-// The port file is read first, and when it names a ready Pieces OS no port
-// is scanned. A port file that is missing, malformed or stale (nothing
-// ready answers on its port) only sends discovery on to the scan; the error
-// says what was wrong with it when nothing is found.
-//
-// When the only Pieces OS found is migrating, the error matches
-// ErrMigrating and the Instance returned with it is that Pieces OS (the
-// port file's, else the lowest port), so that a caller may wait for it.
-// When none is found, the error matches ErrNotFoundOnPorts. When ctx ends
-// first, the error matches ctx's error. Bad options match ErrInvalidInput.
-//
-// Nothing listening costs a few milliseconds; a port that accepts but never
-// answers is given up after 200 ms, all ports at once.
-func DiscoverInstance(ctx context.Context, opts DiscoverOptions) (Instance, error) {
-	all, pfNote, err := discover(ctx, opts, true)
+// A port file that is missing, malformed or stale only sends discovery on.
+// When the only Pieces OS found is migrating, the error wraps ErrMigrating
+// and the Instance returned with it is that Pieces OS. When none is found,
+// the error matches ErrUnreachable and says which port files were missing
+// or stale and which ports were scanned. Every error is an *Error with Op
+// "discover". Nothing listening costs a few milliseconds; ports that
+// accept but never answer are given up after 200 ms, all at once.
+func Discover(ctx context.Context, opts *DiscoverOptions) (Instance, error) {
+	inst, err := discover(ctx, options(opts), false)
 	if err != nil {
-		return Instance{}, err
+		return Instance{}, (*client)(nil).fail("discover", 0, nil, err)
 	}
-	if len(all) > 0 && all[0].Source == SourcePortFile && all[0].Ready {
-		return all[0], nil
+	if !inst[0].Health.Ready {
+		return inst[0], (*client)(nil).fail("discover", 0, nil, fmt.Errorf("%w: %s answers %q; try again once it is ready", ErrMigrating, inst[0].URL, inst[0].Health.Text))
 	}
-	var ready []Instance
-	for _, inst := range all {
-		if inst.Ready {
-			ready = append(ready, inst)
-		}
-	}
-	if len(ready) > 0 {
-		return slices.MinFunc(ready, func(a, b Instance) int {
-			return cmp.Or(cmp.Compare(kindRank(a.Kind()), kindRank(b.Kind())), cmp.Compare(a.Port, b.Port))
-		}), nil
-	}
-	if len(all) > 0 {
-		return all[0], migratingError(all[0])
-	}
-	return Instance{}, notFoundError(opts.host(), opts.scanRanges(), pfNote)
+	return inst[0], nil
 }
 
-// DiscoverAll reads the port file and scans every port, and returns every
-// Pieces OS found, ready or migrating: the port file's first, then the
-// others by port. Unlike DiscoverInstance it always scans. The errors are
-// those of DiscoverInstance, except that a migrating Pieces OS is listed
-// rather than reported as ErrMigrating.
-func DiscoverAll(ctx context.Context, opts DiscoverOptions) ([]Instance, error) {
-	all, pfNote, err := discover(ctx, opts, false)
+// DiscoverAll reads the port files and scans every port, and returns every
+// Pieces OS found, ready or migrating: those named by port files first,
+// then the others by port. Its errors are those of Discover, but for
+// ErrMigrating.
+func DiscoverAll(ctx context.Context, opts *DiscoverOptions) ([]Instance, error) {
+	all, err := discover(ctx, options(opts), true)
 	if err != nil {
-		return nil, err
-	}
-	if len(all) == 0 {
-		return nil, notFoundError(opts.host(), opts.scanRanges(), pfNote)
+		return nil, (*client)(nil).fail("discover", 0, nil, err)
 	}
 	return all, nil
 }
 
-// discover validates opts, probes the port file's port and then, unless
-// stopAtReadyPortFile finds that port ready, the scan. It returns the
-// instances found, the port file's first, and why the port file was not
-// used when it was not.
-func discover(ctx context.Context, opts DiscoverOptions, stopAtReadyPortFile bool) ([]Instance, string, error) {
-	if opts.Host != "" && strings.TrimSpace(opts.Host) == "" {
-		return nil, "", fmt.Errorf("user: discover: %w: the host %q is blank", ErrInvalidInput, opts.Host)
+func options(opts *DiscoverOptions) DiscoverOptions {
+	if opts == nil {
+		return DiscoverOptions{}
 	}
-	var ports []int
-	if !opts.NoScan {
-		var err error
-		if ports, err = rangePorts(opts.scanRanges()); err != nil {
-			return nil, "", err
-		}
-	}
-	if ctx == nil {
-		return nil, "", fmt.Errorf("user: discover: %w: nil context", ErrInvalidInput)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, "", fmt.Errorf("user: discover: %w", err)
-	}
-
-	host := opts.host()
-	d := newDiscoverer(host)
-	defer d.close()
-
-	var all []Instance
-	var pfNote string
-	if !opts.NoPortFile {
-		path, port, err := readPortFile(opts.PortFile)
-		switch {
-		case err != nil:
-			pfNote = err.Error()
-		default:
-			inst, ok := d.probe(ctx, port, true)
-			switch {
-			case !ok:
-				pfNote = fmt.Sprintf("port file %s names port %d, where no Pieces OS answers", path, port)
-			default:
-				inst.Source = SourcePortFile
-				all = append(all, inst)
-				if inst.Ready && stopAtReadyPortFile {
-					return all, "", nil
-				}
-				ports = slices.DeleteFunc(ports, func(p int) bool { return p == port })
-			}
-		}
-	}
-	all = append(all, d.scan(ctx, ports, false, true)...)
-	if err := ctx.Err(); err != nil {
-		return nil, "", fmt.Errorf("user: discover: stopped before the search for Pieces OS on %s ended: %w", host, err)
-	}
-	return all, pfNote, nil
+	return *opts
 }
 
-func (o DiscoverOptions) host() string {
-	if o.Host == "" {
-		return DiscoverHost
+// ports checks the options and lists the ports to scan.
+func (o DiscoverOptions) ports() ([]int, error) {
+	if o.Host != "" && strings.TrimSpace(o.Host) == "" {
+		return nil, fmt.Errorf("%w: the host %q is blank", ErrInvalidInput, o.Host)
 	}
-	return o.Host
-}
-
-func (o DiscoverOptions) scanRanges() []PortRange {
 	switch {
 	case o.NoScan:
-		return nil
-	case o.Ranges == nil:
-		return DefaultPortRanges()
+		return nil, nil
+	case o.Ports == nil:
+		ports := make([]int, 0, lastDebugPort-firstPort+1)
+		for p := firstPort; p <= lastDebugPort; p++ {
+			ports = append(ports, p)
+		}
+		return ports, nil
+	case len(o.Ports) > maxScanPorts:
+		return nil, fmt.Errorf("%w: %d ports to scan, more than %d", ErrInvalidInput, len(o.Ports), maxScanPorts)
 	}
-	return o.Ranges
+	for _, p := range o.Ports {
+		if p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%w: port %d is not within 1-65535", ErrInvalidInput, p)
+		}
+	}
+	return o.Ports, nil
 }
 
-// readPortFile reads the port from the port file at path (DefaultPortFile
-// when empty): a decimal number, with surrounding space allowed. It
-// returns the path it read.
-func readPortFile(path string) (string, int, error) {
-	if path == "" {
-		p, err := DefaultPortFile()
-		if err != nil {
-			return "", 0, err
-		}
-		path = p
-	}
-	f, err := os.Open(path)
+// discover returns the instances found, a ready one from a port file
+// alone unless all, and otherwise sorted as Discover chooses (all: port
+// files first, then by port). The error says why nothing was found.
+func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, error) {
+	ports, err := o.ports()
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return path, 0, fmt.Errorf("no port file at %s", path)
-		}
-		return path, 0, fmt.Errorf("reading the port file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPortFile+1))
-	if err != nil {
-		return path, 0, fmt.Errorf("reading the port file %s: %w", path, err)
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: nil context", ErrInvalidInput)
 	}
-	if len(b) > maxPortFile {
-		return path, 0, fmt.Errorf("port file %s is larger than %d bytes", path, maxPortFile)
+	host := cmp.Or(o.Host, discoverHost)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	text := strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF"))
-	port, err := strconv.Atoi(text)
-	if err != nil || !allDigits(text) || port < 1 || port > 65535 {
-		return path, 0, fmt.Errorf("port file %s holds %q, not a port from 1 to 65535", path, cutText(text, 64))
-	}
-	return path, port, nil
-}
+	tr := &http.Transport{DialContext: (&net.Dialer{}).DialContext, DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	d := &discoverer{host: host, hc: &http.Client{Transport: tr, CheckRedirect: noRedirects}, log: log}
 
-// rangePorts checks ranges and lists their ports, each once, in order.
-func rangePorts(ranges []PortRange) ([]int, error) {
-	var ports []int
-	for _, r := range ranges {
-		switch {
-		case r.First < 1 || r.Last > 65535 || r.First > r.Last:
-			return nil, fmt.Errorf("user: discover: %w: port range %d-%d is not within 1-65535 in ascending order", ErrInvalidInput, r.First, r.Last)
-		case r.Last-r.First+1 > maxDiscoverPorts || len(ports)+r.Last-r.First+1 > maxDiscoverPorts:
-			return nil, fmt.Errorf("user: discover: %w: port range %s holds more than %d ports", ErrInvalidInput, rangesText(ranges), maxDiscoverPorts)
+	var found []Instance
+	var notes []string
+	if !o.NoPortFile {
+		files := PortFiles()
+		if o.PortFile != "" {
+			files = []string{o.PortFile}
 		}
-		for p := r.First; p <= r.Last; p++ {
-			if !slices.Contains(ports, p) {
-				ports = append(ports, p)
+		for _, f := range files {
+			port, err := readPortFile(f)
+			if err != nil {
+				log.Debug("user: discover: port file", "path", f, "problem", err)
+				notes = append(notes, err.Error())
+				continue
+			}
+			if slices.ContainsFunc(found, func(i Instance) bool { return i.Port == port }) {
+				continue
+			}
+			inst, ok := d.probe(ctx, port)
+			log.Debug("user: discover: port file", "path", f, "port", port, "answered", ok, "ready", inst.Health.Ready)
+			if !ok {
+				notes = append(notes, fmt.Sprintf("port file %s names port %d, where no Pieces OS answers", f, port))
+				continue
+			}
+			inst.PortFile = f
+			found = append(found, inst)
+			if inst.Health.Ready && !all {
+				log.Debug("user: discover: chose the port file's", "url", inst.URL, "path", f)
+				return found, nil
 			}
 		}
 	}
-	return ports, nil
+	ports = slices.DeleteFunc(slices.Clone(ports), func(p int) bool {
+		return slices.ContainsFunc(found, func(i Instance) bool { return i.Port == p })
+	})
+	if len(ports) > 0 {
+		log.Debug("user: discover: scanning", "host", host, "ports", len(ports), "first", slices.Min(ports), "last", slices.Max(ports))
+	}
+	scanned := d.scan(ctx, ports)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stopped before the search for Pieces OS on %s ended: %w", host, err)
+	}
+	for _, inst := range scanned {
+		log.Debug("user: discover: found", "url", inst.URL, "ready", inst.Health.Ready, "version", inst.Version.String())
+	}
+	if !all {
+		// A ready instance first, by kind of build and then by port; the
+		// port file's migrating one, then the scan's, after them.
+		slices.SortStableFunc(scanned, func(a, b Instance) int {
+			return cmp.Or(compareBool(b.Health.Ready, a.Health.Ready), cmp.Compare(a.Version.rank(), b.Version.rank()), cmp.Compare(a.Port, b.Port))
+		})
+		if len(scanned) > 0 && (scanned[0].Health.Ready || len(found) == 0) {
+			found = slices.Insert(found, 0, scanned[0])
+		}
+	} else {
+		found = append(found, scanned...)
+	}
+	if len(found) == 0 {
+		where := "no port was scanned"
+		if len(ports) > 0 {
+			where = fmt.Sprintf("nothing answered GET /.well-known/health on %s ports %s", host, portsText(ports))
+		}
+		return nil, fmt.Errorf("%w: %s", ErrUnreachable, strings.Join(append(notes, where), "; "))
+	}
+	if !all {
+		log.Debug("user: discover: chose", "url", found[0].URL, "ready", found[0].Health.Ready, "why", "the port files named no ready Pieces OS; a release before staging, debug and unknown builds, then the lowest port")
+	}
+	return found, nil
 }
 
-func rangesText(ranges []PortRange) string {
-	parts := make([]string, len(ranges))
-	for i, r := range ranges {
-		parts[i] = r.String()
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// portsText writes ports as ranges: "39300-39367" or "39300-39302, 41234".
+func portsText(ports []int) string {
+	ps := slices.Sorted(slices.Values(ports))
+	var parts []string
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1] == ps[j]+1 {
+			j++
+		}
+		part := strconv.Itoa(ps[i])
+		if j > i {
+			part += "-" + strconv.Itoa(ps[j])
+		}
+		parts = append(parts, part)
+		i = j + 1
 	}
 	return strings.Join(parts, ", ")
 }
 
-func kindRank(k Kind) int {
-	switch k {
-	case KindProduction:
-		return 0
-	case KindStaging:
-		return 1
-	case KindOther:
-		return 2
-	case KindDebug:
-		return 3
+// readPortFile reads a port file: a decimal port, with space around it.
+func readPortFile(path string) (int, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, fmt.Errorf("no port file at %s", path)
 	}
-	return 4
+	if err != nil {
+		return 0, fmt.Errorf("reading the port file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<10))
+	if err != nil {
+		return 0, fmt.Errorf("reading the port file %s: %w", path, err)
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF"))
+	port, err := strconv.Atoi(text)
+	if err != nil || strings.TrimLeft(text, "0123456789") != "" || port < 1 || port > 65535 {
+		return 0, fmt.Errorf("port file %s holds %q, not a port from 1 to 65535", path, cutText(text, 64))
+	}
+	return port, nil
 }
 
-func migratingError(inst Instance) error {
-	return fmt.Errorf("user: discover: %w: %s answers GET /.well-known/health with %q; try again once it is ready", ErrMigrating, inst.URL, inst.Health.Text)
-}
-
-func notFoundError(host string, ranges []PortRange, pfNote string) error {
-	where := fmt.Sprintf("nothing answered GET /.well-known/health on %s ports %s", host, rangesText(ranges))
-	if len(ranges) == 0 {
-		where = "no port was scanned"
-	}
-	if pfNote != "" {
-		where = pfNote + ", and " + where
-	}
-	return fmt.Errorf("user: %w: %s; start the Pieces OS desktop app, or run `pieces-user serve-fake` (cmd/pieces-user in this module) for a fake one",
-		ErrNotFoundOnPorts, where)
-}
-
-// discoverer probes ports on one host with an HTTP client of its own that
-// keeps no connection.
+// discoverer probes the ports of one host through a client of its own,
+// with one attempt per call and no connection kept.
 type discoverer struct {
 	host string
-	tr   *http.Transport
 	hc   *http.Client
-}
-
-func newDiscoverer(host string) *discoverer {
-	tr := &http.Transport{
-		DialContext:       (&net.Dialer{}).DialContext,
-		DisableKeepAlives: true,
-	}
-	return &discoverer{host: host, tr: tr, hc: &http.Client{Transport: tr, CheckRedirect: noRedirects}}
-}
-
-func (d *discoverer) close() { d.tr.CloseIdleConnections() }
-
-func (d *discoverer) url(port int) string {
-	return "http://" + net.JoinHostPort(d.host, strconv.Itoa(port))
+	log  *slog.Logger
 }
 
 // scan probes every port at once and returns the instances found, by
-// port. With lowestReady it stops as soon as the lowest ready port is
-// known (every port below it has failed) and returns that instance and the
-// migrating ones below it. withVersion asks each instance for its version.
-func (d *discoverer) scan(ctx context.Context, ports []int, lowestReady, withVersion bool) []Instance {
-	type result struct {
-		i    int
-		inst Instance
-		ok   bool
-	}
-	n := len(ports)
-	results := make(chan result, n)
-	cancels := make([]context.CancelFunc, n)
+// port.
+func (d *discoverer) scan(ctx context.Context, ports []int) []Instance {
+	found := make([]*Instance, len(ports))
 	var wg sync.WaitGroup
-	defer func() {
-		for _, cancel := range cancels {
-			cancel()
-		}
-		wg.Wait()
-	}()
 	for i, port := range ports {
-		pctx, cancel := context.WithCancel(ctx)
-		cancels[i] = cancel
 		wg.Go(func() {
-			inst, ok := d.probe(pctx, port, withVersion)
-			inst.Source = SourceScan
-			results <- result{i, inst, ok}
+			if inst, ok := d.probe(ctx, port); ok {
+				found[i] = &inst
+			}
 		})
 	}
-
-	found := make([]*Instance, n)
-	done := make([]bool, n)
-	best := -1
-	for range n {
-		r := <-results
-		done[r.i] = true
-		if r.ok {
-			found[r.i] = &r.inst
-		}
-		if !lowestReady {
-			continue
-		}
-		if r.ok && r.inst.Ready && (best < 0 || r.i < best) {
-			best = r.i
-			// Ports above it are no longer needed.
-			for _, cancel := range cancels[best+1:] {
-				cancel()
-			}
-		}
-		if best >= 0 && !slices.Contains(done[:best], false) {
-			break
-		}
-	}
+	wg.Wait()
 	var out []Instance
-	for i, f := range found {
-		if f != nil && (best < 0 || i <= best) {
+	for _, f := range found {
+		if f != nil {
 			out = append(out, *f)
 		}
 	}
 	return out
 }
 
-// probe asks port for its health and, with withVersion, its version. ok is
-// false when the port does not look like Pieces OS: no answer, or an
-// answer other than 200 that does not say "migrating".
-func (d *discoverer) probe(ctx context.Context, port int, withVersion bool) (inst Instance, ok bool) {
-	base := d.url(port)
-	status, body, err := d.get(ctx, base+"/.well-known/health")
+// probe asks port for its health and version, each within probeTimeout.
+// ok is false when the port does not look like Pieces OS: no answer, or
+// one outside 2xx that does not say "migrating".
+func (d *discoverer) probe(ctx context.Context, port int) (Instance, bool) {
+	base := &url.URL{Scheme: "http", Host: net.JoinHostPort(d.host, strconv.Itoa(port))}
+	c := &client{hc: d.hc, userAgent: defaultUserAgent, attempts: 1, maxBody: maxProbeBody, log: d.log, jitter: rand.Int64N, addr: &address{base: base}}
+	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	h, err := c.health(pctx)
 	if err != nil {
 		return Instance{}, false
 	}
-	h := ParseHealth(string(body))
-	switch {
-	case h.State == HealthMigrating:
-	case status == http.StatusOK:
-	default:
-		return Instance{}, false
-	}
-	inst = Instance{URL: base, Port: port, Health: h, Ready: status == http.StatusOK && h.State != HealthMigrating}
-	if withVersion {
-		if status, body, err := d.get(ctx, base+"/.well-known/version"); err == nil && status == http.StatusOK {
-			if v, err := ParseVersion(string(body)); err == nil {
-				inst.Version = v
-			}
-		}
-	}
+	inst := Instance{URL: base.String(), Port: port, Health: h}
+	vctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	inst.Version, _ = c.version(vctx)
 	return inst, true
 }
 
-// get sends one GET bounded by probeTimeout and reads at most
-// maxProbeBody bytes of the answer.
-func (d *discoverer) get(ctx context.Context, url string) (int, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// address is where a Client's Pieces OS is: fixed, or followed through
+// discovery.
+type address struct {
+	mu    sync.Mutex
+	base  *url.URL
+	from  string           // where base came from, for messages
+	find  *DiscoverOptions // how to find Pieces OS again; nil for a fixed address
+	found time.Time        // when discovery last ran
+}
+
+func (a *address) set(raw, from string) error {
+	u, err := parseBaseURL(raw)
 	if err != nil {
-		return 0, nil, err
+		return fmt.Errorf("%s: %w", from, err)
 	}
-	req.Header.Set("Accept", acceptTextJSON)
-	req.Header.Set("User-Agent", DefaultUserAgent)
-	resp, err := d.hc.Do(req)
+	a.base, a.from = u, from
+	return nil
+}
+
+func (a *address) get() *url.URL {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.base
+}
+
+// String returns the base URL, or the default one while it is unknown.
+func (a *address) String() string {
+	if u := a.get(); u != nil {
+		return u.String()
+	}
+	return defaultBaseURL
+}
+
+// route points req at the Pieces OS found by discovery, looking for it
+// first when it was never found. A fixed address leaves req as gen built
+// it.
+func (a *address) route(req *http.Request, log *slog.Logger) error {
+	if a.find == nil {
+		return nil
+	}
+	u := a.get()
+	if u == nil {
+		if _, err := a.locate(req.Context(), "", log); err != nil {
+			return err
+		}
+		u = a.get()
+	}
+	req.URL.Scheme, req.URL.Host, req.Host = u.Scheme, u.Host, ""
+	return nil
+}
+
+// refind looks for Pieces OS again after failedHost stopped answering, at
+// most once every minRefind, and reports whether the address changed.
+func (a *address) refind(ctx context.Context, failedHost string, log *slog.Logger) bool {
+	moved, _ := a.locate(ctx, failedHost, log)
+	return moved
+}
+
+// locate runs discovery with the Client's options and keeps what it found.
+// failedHost is the host that stopped answering, "" when none was known.
+func (a *address) locate(ctx context.Context, failedHost string, log *slog.Logger) (bool, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.base != nil && a.base.Host != failedHost:
+		return true, nil // another call found it meanwhile
+	case a.base != nil && time.Since(a.found) < minRefind:
+		return false, nil
+	}
+	a.found = time.Now()
+	o := *a.find
+	if o.Logger == nil {
+		o.Logger = log
+	}
+	found, err := discover(ctx, o, false)
 	if err != nil {
-		return 0, nil, err
+		log.Debug("user: searched again for Pieces OS", "failed", failedHost, "found", "nothing", "cause", err)
+		return false, err
 	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, io.LimitReader(resp.Body, maxProbeBody)); err != nil {
-		return 0, nil, err
+	u, err := url.Parse(found[0].URL)
+	if err != nil {
+		return false, err
 	}
-	return resp.StatusCode, buf.Bytes(), nil
+	moved := a.base == nil || a.base.Host != u.Host
+	log.Debug("user: searched again for Pieces OS", "failed", failedHost, "found", u.String(), "moved", moved)
+	a.base = u
+	return moved, nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,6 +103,15 @@ func discCloseOnAccept(t *testing.T, l net.Listener) {
 	t.Cleanup(func() { l.Close(); <-done })
 }
 
+// discPorts returns the ports of ls.
+func discPorts(ls []net.Listener) []int {
+	ports := make([]int, len(ls))
+	for i, l := range ls {
+		ports[i] = discPort(l)
+	}
+	return ports
+}
+
 // TestDiscoverLastPort puts Pieces OS on the last port of the range and
 // something else on every other: a server answering 404, a port that
 // closes every connection, and a listener that never answers (its probe
@@ -114,87 +124,53 @@ func TestDiscoverLastPort(t *testing.T) {
 	defer ls[2].Close() // accepts in the kernel, never answers
 	discServe(t, ls[3], discHealth())
 
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	got, err := user.DiscoverPorts(ctx, "127.0.0.1", discPort(ls[0]), discPort(ls[3]))
+	got, err := user.Discover(discCtx(t), &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)})
 	if err != nil {
-		t.Fatalf("DiscoverPorts: %v", err)
+		t.Fatalf("Discover: %v", err)
 	}
-	if want := fmt.Sprintf("http://127.0.0.1:%d", discPort(ls[3])); got != want {
-		t.Errorf("DiscoverPorts = %q, want %q", got, want)
+	if want := fmt.Sprintf("http://127.0.0.1:%d", discPort(ls[3])); got.URL != want || got.Port != discPort(ls[3]) || got.PortFile != "" {
+		t.Errorf("Discover = %+v, want %s found by the scan", got, want)
 	}
 }
 
-// TestDiscoverLowest checks that the lowest answering port wins.
+// TestDiscoverLowest checks that the lowest port wins among equals.
 func TestDiscoverLowest(t *testing.T) {
 	t.Parallel()
 	ls := discPortBlock(t, 3)
 	discCloseOnAccept(t, ls[0])
 	discServe(t, ls[1], discHealth())
 	discServe(t, ls[2], discHealth())
-
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	got, err := user.DiscoverPorts(ctx, "127.0.0.1", discPort(ls[0]), discPort(ls[2]))
-	if err != nil {
-		t.Fatalf("DiscoverPorts: %v", err)
+	got, err := user.Discover(discCtx(t), &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)})
+	if err != nil || got.Port != discPort(ls[1]) {
+		t.Fatalf("Discover = %+v, %v; want the lower port %d", got, err, discPort(ls[1]))
 	}
-	if want := fmt.Sprintf("http://127.0.0.1:%d", discPort(ls[1])); got != want {
-		t.Errorf("DiscoverPorts = %q, want the lower %q", got, want)
-	}
-	c, err := user.New(user.WithBaseURL(got))
-	if err != nil {
-		t.Fatalf("New(WithBaseURL(%q)): %v", got, err)
-	}
-	if c.BaseURL() != got {
-		t.Errorf("BaseURL() = %q, want %q", c.BaseURL(), got)
+	c, err := user.New(user.WithBaseURL(got.URL))
+	if err != nil || c.BaseURL() != got.URL {
+		t.Errorf("New(WithBaseURL(%q)): BaseURL() = %q, %v", got.URL, c.BaseURL(), err)
 	}
 }
 
-// TestDiscoverNothing checks the error when no port answers: it names the
-// ports tried and how to start Pieces OS.
+// TestDiscoverNothing checks the error when no port answers: one line that
+// names the ports tried, without advice meant for this module's developers.
 func TestDiscoverNothing(t *testing.T) {
 	t.Parallel()
-	ls := discPortBlock(t, 4)
-	first, last := discPort(ls[0]), discPort(ls[3])
-	for _, l := range ls {
-		l.Close() // nothing listens: every probe is refused
+	ports := discClosed(t, 4)
+	ctx := discCtx(t)
+	got, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: ports})
+	if got != (user.Instance{}) || !errors.Is(err, user.ErrUnreachable) {
+		t.Fatalf("Discover = %+v, %v; want ErrUnreachable", got, err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	got, err := user.DiscoverPorts(ctx, "127.0.0.1", first, last)
-	if got != "" || !errors.Is(err, user.ErrNotFoundOnPorts) {
-		t.Fatalf("DiscoverPorts = %q, %v; want ErrNotFoundOnPorts", got, err)
+	if e, ok := errors.AsType[*user.Error](err); !ok || e.Op != "discover" {
+		t.Errorf("error %#v is not an *Error of discover", err)
 	}
-	for _, want := range []string{fmt.Sprintf("127.0.0.1 ports %d-%d", first, last), "Pieces OS desktop app", "serve-fake"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
+	if want := fmt.Sprintf("127.0.0.1 ports %d-%d", ports[0], ports[3]); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not mention %q", err, want)
+	}
+	if msg := err.Error(); strings.Contains(msg, "serve-fake") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q should be one line without advice for this module's developers", msg)
 	}
 	if ctx.Err() != nil {
 		t.Errorf("the test's deadline passed: discovery did not fail fast")
-	}
-}
-
-// TestDiscoverInvalid checks the arguments DiscoverPorts refuses.
-func TestDiscoverInvalid(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		host        string
-		first, last int
-		want        string
-	}{
-		{"", 1000, 1001, "host is empty"},
-		{"127.0.0.1", 2000, 1000, "2000-1000"},
-		{"127.0.0.1", 0, 10, "0-10"},
-		{"127.0.0.1", 65000, 65536, "65000-65536"},
-		{"127.0.0.1", 1000, 9000, "more than 1024 ports"},
-	}
-	for _, tt := range tests {
-		got, err := user.DiscoverPorts(t.Context(), tt.host, tt.first, tt.last)
-		if got != "" || !errors.Is(err, user.ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("DiscoverPorts(%q, %d, %d) = %q, %v; want ErrInvalidInput mentioning %q", tt.host, tt.first, tt.last, got, err, tt.want)
-		}
 	}
 }
 
@@ -207,9 +183,9 @@ func TestDiscoverCanceled(t *testing.T) {
 	defer ls[1].Close()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := user.DiscoverPorts(ctx, "127.0.0.1", discPort(ls[0]), discPort(ls[1]))
+	_, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)})
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("DiscoverPorts = %v, want context.Canceled", err)
+		t.Fatalf("Discover = %v, want context.Canceled", err)
 	}
 }
 
@@ -224,14 +200,14 @@ func discPortFile(t *testing.T, text string) string {
 	return path
 }
 
-// discClosedRange returns a range of n ports on which nothing listens.
-func discClosedRange(t *testing.T, n int) user.PortRange {
+// discClosed returns n ports on which nothing listens.
+func discClosed(t *testing.T, n int) []int {
 	t.Helper()
 	ls := discPortBlock(t, n)
 	for _, l := range ls {
 		l.Close()
 	}
-	return user.PortRange{First: discPort(ls[0]), Last: discPort(ls[n-1])}
+	return discPorts(ls)
 }
 
 // srvPort returns the port of a fake.
@@ -254,39 +230,35 @@ func discCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// TestDiscoverInstancePortFile finds a fake through the port file, on a
-// port outside the scanned range, with its health id and version.
-func TestDiscoverInstancePortFile(t *testing.T) {
+// TestDiscoverPortFile finds a fake through a port file, on a port outside
+// the scanned ones, with its health id and version.
+func TestDiscoverPortFile(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithVersion("12.6.29-staging"))
-	port := srvPort(t, srv)
-	opts := user.DiscoverOptions{
-		PortFile: discPortFile(t, "\uFEFF "+strconv.Itoa(port)+"\r\n"),
-		Ranges:   []user.PortRange{discClosedRange(t, 4)},
+	srv := usertest.Start(t)
+	if err := srv.SetVersion("12.6.29-staging"); err != nil {
+		t.Fatal(err)
 	}
-	got, err := user.DiscoverInstance(discCtx(t), opts)
+	port := srvPort(t, srv)
+	opts := user.DiscoverOptions{PortFile: discPortFile(t, "\uFEFF "+strconv.Itoa(port)+"\r\n"), Ports: discClosed(t, 4)}
+	got, err := user.Discover(discCtx(t), &opts)
 	if err != nil {
-		t.Fatalf("DiscoverInstance: %v", err)
+		t.Fatalf("Discover: %v", err)
 	}
 	want := user.Instance{
-		URL:     srv.URL,
-		Port:    port,
-		Source:  user.SourcePortFile,
-		Ready:   true,
-		Health:  user.Health{State: user.HealthReady, ID: srv.HealthID(), Text: "ok:" + srv.HealthID()},
-		Version: user.Version{Major: 12, Minor: 6, Patch: 29, Pre: "staging", Raw: "12.6.29-staging"},
+		URL:      srv.URL,
+		Port:     port,
+		PortFile: opts.PortFile,
+		Health:   user.Health{Ready: true, ID: srv.HealthID(), Text: "ok:" + srv.HealthID()},
+		Version:  user.Version{Major: 12, Minor: 6, Patch: 29, Pre: "staging", Raw: "12.6.29-staging"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("DiscoverInstance (-want +got):\n%s", diff)
-	}
-	if got.Kind() != user.KindStaging {
-		t.Errorf("Kind() = %q, want staging", got.Kind())
+		t.Errorf("Discover (-want +got):\n%s", diff)
 	}
 
 	// NoScan uses the port file alone.
 	opts.NoScan = true
-	if got, err := user.DiscoverInstance(discCtx(t), opts); err != nil || got.URL != srv.URL {
-		t.Errorf("DiscoverInstance with NoScan = %+v, %v; want %s", got, err, srv.URL)
+	if got, err := user.Discover(discCtx(t), &opts); err != nil || got.URL != srv.URL {
+		t.Errorf("Discover with NoScan = %+v, %v; want %s", got, err, srv.URL)
 	}
 }
 
@@ -295,25 +267,22 @@ func TestDiscoverInstancePortFile(t *testing.T) {
 // nothing either.
 func TestDiscoverStalePortFile(t *testing.T) {
 	t.Parallel()
-	closed := discClosedRange(t, 1)
-	pf := discPortFile(t, strconv.Itoa(closed.First))
+	closed := discClosed(t, 1)
+	pf := discPortFile(t, strconv.Itoa(closed[0]))
 
 	ls := discPortBlock(t, 2)
 	ls[0].Close()
 	discServe(t, ls[1], discAnswer(http.StatusOK, "ok:1", "12.4.1"))
-	got, err := user.DiscoverInstance(discCtx(t), user.DiscoverOptions{
-		PortFile: pf,
-		Ranges:   []user.PortRange{{discPort(ls[0]), discPort(ls[1])}},
-	})
-	if err != nil || got.Port != discPort(ls[1]) || got.Source != user.SourceScan {
-		t.Fatalf("DiscoverInstance = %+v, %v; want port %d from the scan", got, err, discPort(ls[1]))
+	got, err := user.Discover(discCtx(t), &user.DiscoverOptions{PortFile: pf, Ports: discPorts(ls)})
+	if err != nil || got.Port != discPort(ls[1]) || got.PortFile != "" {
+		t.Fatalf("Discover = %+v, %v; want port %d from the scan", got, err, discPort(ls[1]))
 	}
 
-	_, err = user.DiscoverInstance(discCtx(t), user.DiscoverOptions{PortFile: pf, Ranges: []user.PortRange{discClosedRange(t, 2)}})
-	if !errors.Is(err, user.ErrNotFoundOnPorts) {
-		t.Fatalf("DiscoverInstance = %v, want ErrNotFoundOnPorts", err)
+	_, err = user.Discover(discCtx(t), &user.DiscoverOptions{PortFile: pf, Ports: discClosed(t, 2)})
+	if !errors.Is(err, user.ErrUnreachable) {
+		t.Fatalf("Discover = %v, want ErrUnreachable", err)
 	}
-	if want := fmt.Sprintf("port file %s names port %d, where no Pieces OS answers", pf, closed.First); !strings.Contains(err.Error(), want) {
+	if want := fmt.Sprintf("port file %s names port %d, where no Pieces OS answers", pf, closed[0]); !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
 }
@@ -333,19 +302,18 @@ func TestDiscoverBadPortFile(t *testing.T) {
 		{"zero", discPortFile(t, "0"), `holds "0"`},
 		{"too high", discPortFile(t, "65536"), `holds "65536"`},
 		{"signed", discPortFile(t, "+39300"), `holds "+39300"`},
-		{"too large", discPortFile(t, strings.Repeat("1", 2000)), "larger than"},
+		{"too large", discPortFile(t, strings.Repeat("1", 2000)), `not a port`},
 	}
 	ls := discPortBlock(t, 1)
 	discServe(t, ls[0], discHealth())
-	scan := []user.PortRange{{discPort(ls[0]), discPort(ls[0])}}
 	for _, tt := range tests {
-		_, err := user.DiscoverInstance(discCtx(t), user.DiscoverOptions{PortFile: tt.path, NoScan: true})
-		if !errors.Is(err, user.ErrNotFoundOnPorts) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "no port was scanned") {
-			t.Errorf("%s: DiscoverInstance = %v; want ErrNotFoundOnPorts saying %q", tt.name, err, tt.want)
+		_, err := user.Discover(discCtx(t), &user.DiscoverOptions{PortFile: tt.path, NoScan: true})
+		if !errors.Is(err, user.ErrUnreachable) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "no port was scanned") {
+			t.Errorf("%s: Discover = %v; want ErrUnreachable saying %q", tt.name, err, tt.want)
 		}
-		got, err := user.DiscoverInstance(discCtx(t), user.DiscoverOptions{PortFile: tt.path, Ranges: scan})
-		if err != nil || got.Port != discPort(ls[0]) || got.Source != user.SourceScan {
-			t.Errorf("%s: with a scan, DiscoverInstance = %+v, %v; want port %d", tt.name, got, err, discPort(ls[0]))
+		got, err := user.Discover(discCtx(t), &user.DiscoverOptions{PortFile: tt.path, Ports: discPorts(ls)})
+		if err != nil || got.Port != discPort(ls[0]) || got.PortFile != "" {
+			t.Errorf("%s: with a scan, Discover = %+v, %v; want port %d", tt.name, got, err, discPort(ls[0]))
 		}
 	}
 }
@@ -354,40 +322,38 @@ func TestDiscoverBadPortFile(t *testing.T) {
 // from a ready one, and that a ready one is preferred.
 func TestDiscoverMigrating(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithMigrating())
+	srv := usertest.Start(t)
+	srv.SetMigrating(true)
 	port := srvPort(t, srv)
-	opts := user.DiscoverOptions{PortFile: discPortFile(t, strconv.Itoa(port)), Ranges: []user.PortRange{discClosedRange(t, 3)}}
+	opts := user.DiscoverOptions{PortFile: discPortFile(t, strconv.Itoa(port)), Ports: discClosed(t, 3)}
 
-	got, err := user.DiscoverInstance(discCtx(t), opts)
-	if !errors.Is(err, user.ErrMigrating) || errors.Is(err, user.ErrNotFoundOnPorts) {
-		t.Fatalf("DiscoverInstance = %v, want ErrMigrating", err)
+	got, err := user.Discover(discCtx(t), &opts)
+	if !errors.Is(err, user.ErrMigrating) || errors.Is(err, user.ErrUnreachable) {
+		t.Fatalf("Discover = %v, want ErrMigrating", err)
 	}
-	if got.URL != srv.URL || got.Ready || got.Health.State != user.HealthMigrating || got.Version.Raw != usertest.DefaultVersion {
-		t.Errorf("DiscoverInstance returned %+v with ErrMigrating, want the migrating fake", got)
+	if got.URL != srv.URL || got.Health.Ready || got.Health.Text != "migrating" || got.Version.Raw != usertest.DefaultVersion {
+		t.Errorf("Discover returned %+v with ErrMigrating, want the migrating fake", got)
 	}
 	if !strings.Contains(err.Error(), srv.URL) {
 		t.Errorf("error %q does not name %s", err, srv.URL)
 	}
-	all, err := user.DiscoverAll(discCtx(t), opts)
-	if err != nil || len(all) != 1 || all[0].Ready || all[0].Source != user.SourcePortFile {
+	all, err := user.DiscoverAll(discCtx(t), &opts)
+	if err != nil || len(all) != 1 || all[0].Health.Ready || all[0].PortFile != opts.PortFile {
 		t.Errorf("DiscoverAll = %+v, %v; want the migrating fake alone", all, err)
-	}
-	if _, err := user.DiscoverPorts(discCtx(t), "127.0.0.1", port, port); !errors.Is(err, user.ErrMigrating) {
-		t.Errorf("DiscoverPorts = %v, want ErrMigrating", err)
 	}
 
 	// A ready Pieces OS found by the scan wins over a migrating one.
 	ls := discPortBlock(t, 1)
 	discServe(t, ls[0], discAnswer(http.StatusOK, "ok:2", "12.0.0"))
 	withReady := opts
-	withReady.Ranges = []user.PortRange{{discPort(ls[0]), discPort(ls[0])}}
-	if got, err := user.DiscoverInstance(discCtx(t), withReady); err != nil || got.Port != discPort(ls[0]) {
-		t.Errorf("DiscoverInstance = %+v, %v; want the ready port %d", got, err, discPort(ls[0]))
+	withReady.Ports = discPorts(ls)
+	if got, err := user.Discover(discCtx(t), &withReady); err != nil || got.Port != discPort(ls[0]) {
+		t.Errorf("Discover = %+v, %v; want the ready port %d", got, err, discPort(ls[0]))
 	}
 
 	srv.SetMigrating(false)
-	if got, err := user.DiscoverInstance(discCtx(t), opts); err != nil || !got.Ready || got.URL != srv.URL {
-		t.Errorf("after SetMigrating(false): DiscoverInstance = %+v, %v; want the ready fake", got, err)
+	if got, err := user.Discover(discCtx(t), &opts); err != nil || !got.Health.Ready || got.URL != srv.URL {
+		t.Errorf("after SetMigrating(false): Discover = %+v, %v; want the ready fake", got, err)
 	}
 }
 
@@ -402,95 +368,85 @@ func TestDiscoverPicksByKind(t *testing.T) {
 	discServe(t, ls[3], discAnswer(http.StatusServiceUnavailable, "migrating", "12.4.1"))
 	discServe(t, ls[4], discAnswer(http.StatusOK, "ok:p", "12.4.1"))
 	discServe(t, ls[5], discAnswer(http.StatusOK, "ready!", "13.0.0-beta.2")) // an unknown health text
-	opts := user.DiscoverOptions{NoPortFile: true, Ranges: []user.PortRange{{discPort(ls[0]), discPort(ls[5])}}}
+	opts := user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)}
 
-	all, err := user.DiscoverAll(discCtx(t), opts)
+	all, err := user.DiscoverAll(discCtx(t), &opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	type row struct {
-		Port  int
-		Ready bool
-		State user.HealthState
-		ID    string
-		Kind  user.Kind
+		Port    int
+		Ready   bool
+		ID      string
+		Version string
 	}
 	var got []row
 	for _, i := range all {
-		got = append(got, row{i.Port, i.Ready, i.Health.State, i.Health.ID, i.Kind()})
+		got = append(got, row{i.Port, i.Health.Ready, i.Health.ID, i.Version.String()})
 	}
 	want := []row{
-		{discPort(ls[0]), true, user.HealthReady, "d", user.KindDebug},
-		{discPort(ls[1]), true, user.HealthReady, "u", user.KindUnknown},
-		{discPort(ls[2]), true, user.HealthReady, "s", user.KindStaging},
-		{discPort(ls[3]), false, user.HealthMigrating, "", user.KindProduction},
-		{discPort(ls[4]), true, user.HealthReady, "p", user.KindProduction},
-		{discPort(ls[5]), true, user.HealthUnknown, "", user.KindOther},
+		{discPort(ls[0]), true, "d", "debug"},
+		{discPort(ls[1]), true, "u", "0.0.0"},
+		{discPort(ls[2]), true, "s", "12.6.29-staging"},
+		{discPort(ls[3]), false, "", "12.4.1"},
+		{discPort(ls[4]), true, "p", "12.4.1"},
+		{discPort(ls[5]), true, "", "13.0.0-beta.2"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DiscoverAll (-want +got):\n%s", diff)
 	}
 
-	// Production first, then staging, another pre-release, debug, and an
+	// A release first, then staging, another pre-release, debug, and an
 	// unknown version last.
 	for _, wantPort := range []int{discPort(ls[4]), discPort(ls[2]), discPort(ls[5]), discPort(ls[0]), discPort(ls[1])} {
-		inst, err := user.DiscoverInstance(discCtx(t), opts)
+		inst, err := user.Discover(discCtx(t), &opts)
 		if err != nil || inst.Port != wantPort {
-			t.Fatalf("DiscoverInstance = port %d, %v; want port %d", inst.Port, err, wantPort)
+			t.Fatalf("Discover = port %d, %v; want port %d", inst.Port, err, wantPort)
 		}
-		// Leave that port out of the next round.
-		var next []user.PortRange
-		for _, r := range opts.Ranges {
-			if r.First <= wantPort && wantPort <= r.Last {
-				if r.First < wantPort {
-					next = append(next, user.PortRange{First: r.First, Last: wantPort - 1})
-				}
-				if wantPort < r.Last {
-					next = append(next, user.PortRange{First: wantPort + 1, Last: r.Last})
-				}
-				continue
-			}
-			next = append(next, r)
-		}
-		opts.Ranges = next
+		opts.Ports = slices.DeleteFunc(opts.Ports, func(p int) bool { return p == wantPort })
 	}
 	// Only the migrating one is left.
-	if _, err := user.DiscoverInstance(discCtx(t), opts); !errors.Is(err, user.ErrMigrating) {
-		t.Errorf("DiscoverInstance with only the migrating port left = %v, want ErrMigrating", err)
+	if _, err := user.Discover(discCtx(t), &opts); !errors.Is(err, user.ErrMigrating) {
+		t.Errorf("Discover with only the migrating port left = %v, want ErrMigrating", err)
 	}
 }
 
-// TestDiscoverNotPiecesOS checks that answers other than 200 or
+// TestDiscoverNotPiecesOS checks that answers other than 2xx or
 // "migrating" are not taken for Pieces OS.
 func TestDiscoverNotPiecesOS(t *testing.T) {
 	t.Parallel()
 	ls := discPortBlock(t, 2)
 	discServe(t, ls[0], discAnswer(http.StatusServiceUnavailable, "starting", ""))
 	discServe(t, ls[1], discAnswer(http.StatusFound, "ok", ""))
-	_, err := user.DiscoverAll(discCtx(t), user.DiscoverOptions{NoPortFile: true, Ranges: []user.PortRange{{discPort(ls[0]), discPort(ls[1])}}})
-	if !errors.Is(err, user.ErrNotFoundOnPorts) {
-		t.Errorf("DiscoverAll = %v, want ErrNotFoundOnPorts", err)
+	_, err := user.DiscoverAll(discCtx(t), &user.DiscoverOptions{NoPortFile: true, Ports: discPorts(ls)})
+	if !errors.Is(err, user.ErrUnreachable) {
+		t.Errorf("DiscoverAll = %v, want ErrUnreachable", err)
 	}
 }
 
-// TestDiscoverOptionsInvalid checks the options DiscoverInstance and
-// DiscoverAll refuse before probing anything.
+// TestDiscoverOptionsInvalid checks the options Discover and DiscoverAll
+// refuse before probing anything.
 func TestDiscoverOptionsInvalid(t *testing.T) {
 	t.Parallel()
+	many := make([]int, 1025)
+	for i := range many {
+		many[i] = 2000 + i
+	}
 	tests := []struct {
 		name string
 		opts user.DiscoverOptions
 		want string
 	}{
 		{"blank host", user.DiscoverOptions{Host: "  "}, "blank"},
-		{"descending range", user.DiscoverOptions{Ranges: []user.PortRange{{2000, 1000}}}, "2000-1000"},
-		{"port 0", user.DiscoverOptions{Ranges: []user.PortRange{{0, 10}}}, "0-10"},
-		{"too many in all", user.DiscoverOptions{Ranges: []user.PortRange{{1000, 1600}, {2000, 2600}}}, "more than 1024 ports"},
+		{"port 0", user.DiscoverOptions{Ports: []int{0, 10}}, "port 0"},
+		{"port too high", user.DiscoverOptions{Ports: []int{65536}}, "port 65536"},
+		{"too many", user.DiscoverOptions{Ports: many}, "more than 1024"},
 	}
 	for _, tt := range tests {
 		for name, f := range map[string]func() error{
-			"DiscoverInstance": func() error { _, err := user.DiscoverInstance(t.Context(), tt.opts); return err },
-			"DiscoverAll":      func() error { _, err := user.DiscoverAll(t.Context(), tt.opts); return err },
+			"Discover":    func() error { _, err := user.Discover(t.Context(), &tt.opts); return err },
+			"DiscoverAll": func() error { _, err := user.DiscoverAll(t.Context(), &tt.opts); return err },
+			"New":         func() error { _, err := user.New(user.WithDiscovery(&tt.opts)); return err },
 		} {
 			if err := f(); !errors.Is(err, user.ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("%s: %s = %v; want ErrInvalidInput mentioning %q", tt.name, name, err, tt.want)
@@ -498,48 +454,85 @@ func TestDiscoverOptionsInvalid(t *testing.T) {
 		}
 	}
 	//lint:ignore SA1012 a nil context is what is tested
-	if _, err := user.DiscoverInstance(nil, user.DiscoverOptions{}); !errors.Is(err, user.ErrInvalidInput) {
-		t.Errorf("DiscoverInstance(nil) = %v, want ErrInvalidInput", err)
+	if _, err := user.Discover(nil, nil); !errors.Is(err, user.ErrInvalidInput) {
+		t.Errorf("Discover(nil) = %v, want ErrInvalidInput", err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := user.DiscoverInstance(ctx, user.DiscoverOptions{NoPortFile: true, Ranges: []user.PortRange{discClosedRange(t, 2)}}); !errors.Is(err, context.Canceled) {
-		t.Errorf("DiscoverInstance with a cancelled context = %v, want context.Canceled", err)
+	if _, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: discClosed(t, 2)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Discover with a cancelled context = %v, want context.Canceled", err)
 	}
 }
 
-// TestDefaultPortFile checks the per-system path under the home directory
-// and $PIECES_OS_PORT_FILE. It sets environment variables, so it does not
-// run in parallel; the home directory is the test's own.
-func TestDefaultPortFile(t *testing.T) {
+// portFileDirs returns the directories where PortFiles looks on this
+// system, with home as the home directory, in order.
+func portFileDirs(home string) []string {
+	prod := func(dir string) string {
+		return filepath.Join(dir, "com.pieces.os", "production", "Config", ".port.txt")
+	}
+	debug := func(dir string) string { return filepath.Join(dir, "com.pieces.os", "debug", "Config", ".port.txt") }
+	switch runtime.GOOS {
+	case "darwin":
+		return []string{prod(filepath.Join(home, "Library")), debug(filepath.Join(home, "Library"))}
+	case "windows":
+		local := filepath.Join(home, "AppData", "Local", "Mesh Intelligent Technologies, Inc", "Pieces OS")
+		return []string{prod(local), prod(filepath.Join(home, "Documents")), debug(local)}
+	}
+	share := filepath.Join(home, ".local", "share")
+	return []string{prod(share), prod(filepath.Join(home, "Documents")), debug(share)}
+}
+
+// TestPortFiles checks the files where discovery looks, in order, on this
+// system, that each one is read, and $PIECES_OS_PORT_FILE. It sets
+// environment variables, so it does not run in parallel.
+func TestPortFiles(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("USERPROFILE", home) // os.UserHomeDir on Windows
-	t.Setenv(user.EnvPortFile, "")
-	dir := "Documents"
-	if runtime.GOOS == "darwin" {
-		dir = "Library"
-	}
-	want := filepath.Join(home, dir, "com.pieces.os", "production", "Config", ".port.txt")
-	if got, err := user.DefaultPortFile(); err != nil || got != want {
-		t.Fatalf("DefaultPortFile() = %q, %v; want %q", got, err, want)
+	t.Setenv("LOCALAPPDATA", filepath.Join(home, "AppData", "Local"))
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("PIECES_OS_PORT_FILE", "")
+	want := portFileDirs(home)
+	if diff := cmp.Diff(want, user.PortFiles()); diff != "" {
+		t.Fatalf("PortFiles (-want +got):\n%s", diff)
 	}
 
-	// Discover reads that file first.
+	// With nothing there, the error names every file that is missing.
+	_, err := user.Discover(discCtx(t), &user.DiscoverOptions{NoScan: true})
+	for _, f := range want {
+		if !strings.Contains(fmt.Sprint(err), "no port file at "+f) {
+			t.Errorf("Discover = %v; want it to name the missing %s", err, f)
+		}
+	}
+
+	// Each file is read; the first one that names a ready Pieces OS wins.
 	srv := usertest.Start(t)
-	if err := os.MkdirAll(filepath.Dir(want), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(want, []byte(strconv.Itoa(srvPort(t, srv))), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := user.Discover(discCtx(t)); err != nil || got != srv.URL {
-		t.Errorf("Discover() = %q, %v; want %q from the port file", got, err, srv.URL)
+	for i, f := range want {
+		if err := os.MkdirAll(filepath.Dir(f), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(strconv.Itoa(srvPort(t, srv))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := user.Discover(discCtx(t), &user.DiscoverOptions{NoScan: true})
+		if err != nil || got.URL != srv.URL || got.PortFile != f {
+			t.Errorf("with only file %d written, Discover = %+v, %v; want %s from %s", i, got, err, srv.URL, f)
+		}
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 
+	if runtime.GOOS == "linux" {
+		data := filepath.Join(home, "data")
+		t.Setenv("XDG_DATA_HOME", data)
+		if got := user.PortFiles()[0]; got != filepath.Join(data, "com.pieces.os", "production", "Config", ".port.txt") {
+			t.Errorf("with $XDG_DATA_HOME, PortFiles()[0] = %q", got)
+		}
+	}
 	other := filepath.Join(t.TempDir(), "port")
-	t.Setenv(user.EnvPortFile, other)
-	if got, err := user.DefaultPortFile(); err != nil || got != other {
-		t.Errorf("with $%s set, DefaultPortFile() = %q, %v; want %q", user.EnvPortFile, got, err, other)
+	t.Setenv("PIECES_OS_PORT_FILE", other)
+	if diff := cmp.Diff([]string{other}, user.PortFiles()); diff != "" {
+		t.Errorf("with $PIECES_OS_PORT_FILE set, PortFiles (-want +got):\n%s", diff)
 	}
 }

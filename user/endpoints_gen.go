@@ -3,17 +3,16 @@
 // # Operations
 //
 // Each method of Client sends one or more operations of the User API; the
-// table below lists them by method. The operation ID is the operationId of
-// the spec: the Op of the *Error or *OpError the method returns, and the
-// name that package usertest's FailNext takes (the constants
-// OpUserSnapshot, OpStreamUser and so on hold them). The route is the HTTP
-// method and path, or WebSocket and the path for a stream. A method that
-// sends several operations has a row for each; "-" marks an operation that
-// no method sends yet.
+// table below lists them by method (a method that calls another lists the
+// operations of both). The operation ID is the operationId of the spec:
+// the Op of the *Error the method returns, and the name that package
+// usertest's FailNext takes (the constants OpUserSnapshot, OpStreamUser
+// and so on hold them). The route is the HTTP method and path, or
+// WebSocket and the path for a stream. A method that sends several
+// operations has a row for each; "-" marks an operation that no method
+// sends yet.
 //
 //	Method               Operation ID             Route
-//	-                    signIntoOs               POST /os/sign_in
-//	-                    signOutOfOs              POST /os/sign_out
 //	AccessToken          userAccessToken          GET /user/access_token
 //	AssociateEntity      userAssociateEntity      POST /user/{user}/entities/associate/{entity}
 //	Checkout             userCheckout             POST /user/checkout
@@ -26,15 +25,19 @@
 //	Refresh              refreshUser              GET /user/refresh
 //	Select               selectUser               POST /user/select
 //	SetBetaStatus        userBetaStatus           POST /user/beta/status
+//	SignIn               signIntoOs               POST /os/sign_in
+//	SignOut              signOutOfOs              POST /os/sign_out
 //	Snapshot             userSnapshot             GET /user
 //	Update               updateUser               POST /user/update
+//	UpdateVanity         userSnapshot             GET /user
+//	UpdateVanity         userUpdateVanity         POST /user/update/vanity
 //	UpdateVanityProfile  userUpdateVanity         POST /user/update/vanity
 //	WatchCheckIns        streamUserLastCheckedIn  WebSocket /user/last_checked_in/stream
 //	WatchProfile         streamUser               WebSocket /user/stream
 package user
 
 // Operation IDs of the User API, as api/openapi.yaml names them: the Op of
-// every *Error and *OpError, and the names package usertest accepts.
+// the *Error of every call, and the names package usertest accepts.
 const (
 	// OpClearUser is the operationId of POST /user/clear.
 	OpClearUser = "clearUser"

@@ -1,18 +1,22 @@
 package user
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"unicode/utf8"
 )
 
-// Sentinels for the statuses the User API documents. errors.Is(err, S) holds
-// when err is an *Error whose StatusCode is the status of S. ErrNotSignedIn
-// also matches the other ways an operation says that nobody is signed in:
-// the 401 of HasFeatureAccess, and Snapshot's ErrSignedOut.
-//
-// The sentinels are meant for errors.Is; their texts have no "user: "
-// prefix because the *Error or *OpError that carries them has one.
+// Sentinels of the statuses the User API documents: errors.Is(err, S)
+// holds when err is an *Error whose StatusCode is the status of S.
+// ErrNotSignedIn also matches the other ways Pieces OS says that nobody is
+// signed in: a Snapshot without a user, and the 401 of HasFeatureAccess.
 var (
 	ErrBadRequest     = &statusSentinel{http.StatusBadRequest, "bad request"}
 	ErrUnauthorized   = &statusSentinel{http.StatusUnauthorized, "unauthorized"}
@@ -21,107 +25,79 @@ var (
 	ErrUnprocessable  = &statusSentinel{http.StatusUnprocessableEntity, "unprocessable input"}
 	ErrInternal       = &statusSentinel{http.StatusInternalServerError, "Pieces OS internal error"}
 	ErrNotImplemented = &statusSentinel{http.StatusNotImplemented, "not implemented by a local Pieces OS"}
-	ErrNotSignedIn    = &statusSentinel{http.StatusNetworkAuthenticationRequired, "not signed in or not connected to the cloud"}
+	ErrNotSignedIn    = &statusSentinel{http.StatusNetworkAuthenticationRequired, "not signed in"}
 	// ErrUpdateRequired is Pieces OS's own status 593: this Pieces OS is
-	// too old for the request and must be updated.
-	ErrUpdateRequired = &statusSentinel{StatusUpdateRequired, "Pieces OS update required"}
+	// too old for the request; update it (retrying does not help).
+	ErrUpdateRequired = &statusSentinel{statusUpdateRequired, "Pieces OS update required"}
 )
 
-// StatusUpdateRequired is the status, outside the HTTP standard, with which
-// Pieces OS refuses a request until it is updated.
-const StatusUpdateRequired = 593
-
-// ErrVanityTaken is ErrConflict under the name of what it means for
-// UpdateVanity, the one operation that answers 409: the vanity name is
-// taken. It is the same value, so either one matches.
-var ErrVanityTaken = ErrConflict
-
-// Errors for answers that cannot be used. They are wrapped with the
-// operation and the detail, so test them with errors.Is.
+// Causes of the errors that are not an answer of Pieces OS. An *Error
+// wraps them with the operation and the detail: test them with errors.Is.
 var (
-	// ErrResponseTooLarge: the body exceeded the limit set by
-	// WithMaxResponseBytes.
-	ErrResponseTooLarge = errors.New("response body exceeds the size limit")
-	// ErrMalformedResponse: the body is not what the operation documents:
-	// not JSON (or truncated), the wrong media type, or an empty body where
-	// one is documented. Members this version does not know, enum values it
-	// does not list and absent members are not errors: absent members are
-	// left at their zero value.
+	// ErrUnreachable: no Pieces OS answered. The connection was refused,
+	// reset or closed before an answer, no answer came in time, or
+	// discovery found none. The message names the address and the cause.
+	ErrUnreachable = errors.New("cannot reach Pieces OS")
+	// ErrMalformedResponse: the answer is not what the operation documents:
+	// not JSON or cut short, the wrong media type, or an empty or null body
+	// where one is documented. Members this version does not know, enum
+	// values it does not list, absent members and members of another type
+	// are not errors: they are left at their zero value.
 	ErrMalformedResponse = errors.New("malformed response")
-	// ErrInvalidInput: an argument was rejected before any request was sent.
+	// ErrResponseTooLarge: the body exceeded WithMaxResponseBytes, or a
+	// stream message exceeded WatchOptions.ReadLimit.
+	ErrResponseTooLarge = errors.New("response exceeds the size limit")
+	// ErrInvalidInput: an argument was rejected before anything was sent.
 	ErrInvalidInput = errors.New("invalid input")
 )
-
-// ErrSignedOut is the cause of the *OpError that Snapshot (and so
-// UpdateVanity, which reads the profile first) returns when Pieces OS
-// answers that no user is signed in: a snapshot without a user. It is not an
-// *Error: the answer itself was a 200. errors.Is(err, ErrNotSignedIn) holds
-// for it too, so one test of ErrNotSignedIn catches a signed-out Pieces OS
-// whether it said so with a status or with an empty snapshot.
-var ErrSignedOut error = signedOut{}
-
-type signedOut struct{}
-
-func (signedOut) Error() string { return "no user is signed in" }
-
-// Is makes a signed-out snapshot match ErrNotSignedIn.
-func (signedOut) Is(target error) bool { return target == ErrNotSignedIn }
 
 type statusSentinel struct {
 	code int
 	text string
 }
 
-func (s *statusSentinel) Error() string { return fmt.Sprintf("%s (%d)", s.text, s.code) }
+func (s *statusSentinel) Error() string { return s.text }
 
-// StatusCode returns the HTTP status the sentinel stands for.
-func (s *statusSentinel) StatusCode() int { return s.code }
-
-// sentinels maps each documented status to its sentinel.
-var sentinels = map[int]*statusSentinel{
-	ErrBadRequest.code:     ErrBadRequest,
-	ErrUnauthorized.code:   ErrUnauthorized,
-	ErrNotFound.code:       ErrNotFound,
-	ErrConflict.code:       ErrConflict,
-	ErrUnprocessable.code:  ErrUnprocessable,
-	ErrInternal.code:       ErrInternal,
-	ErrNotImplemented.code: ErrNotImplemented,
-	ErrNotSignedIn.code:    ErrNotSignedIn,
-	ErrUpdateRequired.code: ErrUpdateRequired,
-}
-
-// MaxErrorBody bounds Error.Body: longer text bodies are cut to this many
-// bytes.
-const MaxErrorBody = 4 << 10
-
-// Error is every non-2xx answer of Pieces OS, whatever the status.
+// Error is every failure of the package: an answer of Pieces OS outside
+// 2xx (StatusCode is set), or a call that got no usable answer (Err says
+// why: ErrUnreachable, ErrMalformedResponse, ErrResponseTooLarge,
+// ErrInvalidInput, ErrNotSignedIn for a Snapshot without a user, a
+// context's error...). Neither Body nor the message ever holds the
+// application id or the access token: they are replaced by "[REDACTED]".
 type Error struct {
-	// Op is the operationId, for example "userUpdateVanity".
+	// Op is the operationId of the call (the Op... constants), or
+	// "discover", "launch", "health" or "version".
 	Op string
-	// StatusCode is the HTTP status.
+	// StatusCode is the status of an answer outside 2xx; 0 otherwise.
 	StatusCode int
-	// Body is the text of the answer, cut to MaxErrorBody bytes, with the
-	// access token and the application id replaced by "[REDACTED]" should
-	// Pieces OS echo them.
+	// Body is the text of that answer, cut to 4 KiB.
 	Body string
+	// Err is the cause when there was no answer to report; nil otherwise.
+	Err error
 	// BadRequest is the decoded JSON body of a 400 from HasFeatureAccess.
 	BadRequest *HasFeatureAccessBadRequestError
 	// Unprocessable is the decoded JSON body of a 422 from HasFeatureAccess.
 	Unprocessable *HasFeatureAccessUnprocessableEntityError
 }
 
-// Error says which operation failed, with which status and meaning, and the
-// body's message.
+// Error says which operation failed, and the status and its meaning or
+// the cause, on one line.
 func (e *Error) Error() string {
-	meaning := http.StatusText(e.StatusCode)
-	if s, ok := sentinels[e.StatusCode]; ok {
-		meaning = s.text
+	if e.StatusCode == 0 {
+		cause := "failed"
+		if e.Err != nil {
+			cause = e.Err.Error()
+		}
+		return "user: " + e.Op + ": " + cause
 	}
+	meaning := http.StatusText(e.StatusCode)
 	switch {
 	case e.StatusCode == http.StatusConflict && e.Op == OpUserUpdateVanity:
 		meaning = "vanity name already taken"
 	case e.StatusCode == http.StatusUnauthorized && e.Op == OpUserHasFeatureAccess:
 		meaning = "not signed in"
+	case sentinelOf(e.StatusCode) != nil:
+		meaning = sentinelOf(e.StatusCode).text
 	}
 	msg := fmt.Sprintf("user: %s: %s (%d)", e.Op, meaning, e.StatusCode)
 	switch {
@@ -132,47 +108,160 @@ func (e *Error) Error() string {
 	case e.Body != "":
 		msg += ": " + e.Body
 	}
-	return msg
+	return oneLine(msg)
 }
 
 // Is reports whether target is the sentinel of e's status, or
-// ErrNotSignedIn for an answer that says nobody is signed in (the 401 of
-// HasFeatureAccess).
+// ErrNotSignedIn for the 401 of HasFeatureAccess.
 func (e *Error) Is(target error) bool {
 	s, ok := target.(*statusSentinel)
-	if !ok {
+	if !ok || e.StatusCode == 0 {
 		return false
 	}
 	return s.code == e.StatusCode ||
 		(s == ErrNotSignedIn && e.StatusCode == http.StatusUnauthorized && e.Op == OpUserHasFeatureAccess)
 }
 
-// StatusCode returns the HTTP status of err when it is or wraps an *Error,
-// and 0 otherwise.
-func StatusCode(err error) int {
-	if e, ok := errors.AsType[*Error](err); ok {
-		return e.StatusCode
-	}
-	return 0
-}
-
-// OpError is a failure that did not come from an error answer of Pieces OS:
-// an argument was invalid (ErrInvalidInput), the request could not be sent,
-// the answer could not be read or decoded (ErrMalformedResponse,
-// ErrResponseTooLarge), or it said that nobody is signed in (ErrSignedOut). Err keeps the cause, so errors.Is(err, context.DeadlineExceeded)
-// and errors.Is(err, ErrMalformedResponse) work through it.
-type OpError struct {
-	Op  string // operationId
-	Err error
-}
-
-// Error says which operation failed and why.
-func (e *OpError) Error() string {
-	if e.Err == nil {
-		return "user: " + e.Op + ": failed"
-	}
-	return "user: " + e.Op + ": " + e.Err.Error()
-}
-
 // Unwrap returns the cause.
-func (e *OpError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
+
+func sentinelOf(code int) *statusSentinel {
+	for _, s := range [...]*statusSentinel{ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrConflict, ErrUnprocessable, ErrInternal, ErrNotImplemented, ErrNotSignedIn, ErrUpdateRequired} {
+		if s.code == code {
+			return s
+		}
+	}
+	return nil
+}
+
+// maxErrorBody bounds Error.Body.
+const maxErrorBody = 4 << 10
+
+// fail is the one constructor of *Error: the answer's status and body, or
+// the cause of a call without one, with the client's credentials hidden.
+// A nil c (discovery, a Client not made by New) has none to hide.
+func (c *client) fail(op string, status int, body []byte, cause error) *Error {
+	e := &Error{Op: op, StatusCode: status}
+	if status != 0 {
+		e.Body = cutText(strings.TrimSpace(c.redact(string(body))), maxErrorBody)
+		return e
+	}
+	if msg := cause.Error(); c.redact(msg) != msg {
+		cause = &redacted{msg: c.redact(msg), err: cause}
+	}
+	e.Err = cause
+	return e
+}
+
+// redact replaces the access token and the application id in s.
+func (c *client) redact(s string) string {
+	if c == nil {
+		return s
+	}
+	for _, secret := range [...]string{c.token, c.appID} {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// redacted shows a cleaned text but keeps the cause for errors.Is.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (e *redacted) Error() string { return e.msg }
+func (e *redacted) Unwrap() error { return e.err }
+
+// unreachable is the cause of a call that reached no Pieces OS.
+type unreachable struct {
+	addr string
+	err  error
+}
+
+func (e *unreachable) Error() string {
+	return "cannot reach Pieces OS at " + e.addr + ": " + reason(e.err)
+}
+func (e *unreachable) Is(target error) bool { return target == ErrUnreachable }
+func (e *unreachable) Unwrap() error        { return e.err }
+
+// reachError returns err, the failure of a request to u, as an error
+// matching ErrUnreachable when no Pieces OS answered it: refused, reset or
+// closed before an answer, or out of time. A context the caller cancelled
+// and other failures (a redirect refused, say) keep their cause.
+func reachError(u *url.URL, err error) error {
+	if !notReached(err) {
+		return err
+	}
+	addr := u.Scheme + "://" + u.Host
+	return &unreachable{addr: addr, err: err}
+}
+
+func notReached(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	_, opErr := errors.AsType[*net.OpError](err)
+	_, dnsErr := errors.AsType[*net.DNSError](err)
+	return opErr || dnsErr || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// resendable reports whether req, which failed with err, may be sent
+// again to another address: a GET that reached no Pieces OS, or any
+// request whose connection was refused, so that it never left.
+func resendable(req *http.Request, err error) bool {
+	if !notReached(err) {
+		return false
+	}
+	if req.Method == http.MethodGet {
+		return true
+	}
+	opErr, ok := errors.AsType[*net.OpError](err)
+	return ok && opErr.Op == "dial"
+}
+
+// reason is the innermost cause of err, in a few words.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before an answer"
+	}
+	for {
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return err.Error()
+		}
+		err = inner
+	}
+}
+
+// cutText returns s cut to at most n bytes without splitting a UTF-8
+// sequence.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if r != utf8.RuneError || size > 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,7 +68,7 @@ var statusSentinels = map[int]error{
 	400: user.ErrBadRequest,
 	401: user.ErrUnauthorized,
 	404: user.ErrNotFound,
-	409: user.ErrVanityTaken,
+	409: user.ErrConflict,
 	422: user.ErrUnprocessable,
 	500: user.ErrInternal,
 	501: user.ErrNotImplemented,
@@ -113,8 +114,8 @@ func TestErrorStatuses(t *testing.T) {
 				if diff := cmp.Diff(wantErr, e); diff != "" {
 					t.Errorf("*Error (-want +got):\n%s", diff)
 				}
-				if got := user.StatusCode(err); got != status {
-					t.Errorf("StatusCode(err) = %d, want %d", got, status)
+				if got := statusCode(err); got != status {
+					t.Errorf("statusCode(err) = %d, want %d", got, status)
 				}
 				for code, sentinel := range statusSentinels {
 					// The 401 of HasFeatureAccess is how it says that nobody is signed in.
@@ -135,14 +136,14 @@ func TestErrorStatuses(t *testing.T) {
 // bytes without splitting a character.
 func TestErrorBodyIsCut(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("é", user.MaxErrorBody) // two bytes each
+	long := strings.Repeat("é", maxErrorBody) // two bytes each
 	c, _ := apiStart(t, apiReply{status: 500, ctype: "text/plain", body: "x" + long})
 	_, err := c.Refresh(t.Context())
 	e, ok := errors.AsType[*user.Error](err)
 	if !ok {
 		t.Fatalf("error = %v, want an *Error", err)
 	}
-	want := "x" + strings.Repeat("é", user.MaxErrorBody/2-1)
+	want := "x" + strings.Repeat("é", maxErrorBody/2-1)
 	if e.Body != want {
 		t.Errorf("Body has %d bytes, want %d (cut before the split character)", len(e.Body), len(want))
 	}
@@ -178,13 +179,15 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Snapshot(t.Context())
-	if got := user.StatusCode(err); got != http.StatusFound {
+	if got := statusCode(err); got != http.StatusFound {
 		t.Fatalf("Snapshot error = %v, want an *Error with status 302", err)
 	}
 }
 
-// TestTransportErrors checks that failures to reach Pieces OS are *OpError
-// values naming the operation and keeping the cause.
+// TestTransportErrors checks that failures to reach Pieces OS are *Error
+// values without a status, naming the operation, matching ErrUnreachable
+// and keeping the cause; and that a context the caller cancelled is not
+// taken for an unreachable Pieces OS.
 func TestTransportErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("deadline", func(t *testing.T) {
@@ -197,12 +200,12 @@ func TestTransportErrors(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := c.Refresh(ctx)
-		e, ok := errors.AsType[*user.OpError](err)
-		if !ok || e.Op != "refreshUser" {
-			t.Fatalf("error = %v (%T), want an *OpError for refreshUser", err, err)
+		e, ok := errors.AsType[*user.Error](err)
+		if !ok || e.Op != "refreshUser" || e.StatusCode != 0 {
+			t.Fatalf("error = %v (%T), want an *Error of refreshUser without a status", err, err)
 		}
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("errors.Is(err, context.DeadlineExceeded) is false for %v", err)
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, user.ErrUnreachable) {
+			t.Errorf("error %v does not match both context.DeadlineExceeded and ErrUnreachable", err)
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
@@ -211,12 +214,15 @@ func TestTransportErrors(t *testing.T) {
 		c := apiClient(t, srv)
 		srv.Close()
 		err := c.Clear(t.Context())
-		e, ok := errors.AsType[*user.OpError](err)
-		if !ok || e.Op != "clearUser" || e.Err == nil {
-			t.Fatalf("error = %v (%T), want an *OpError for clearUser with a cause", err, err)
+		e, ok := errors.AsType[*user.Error](err)
+		if !ok || e.Op != "clearUser" || e.Err == nil || e.StatusCode != 0 {
+			t.Fatalf("error = %v (%T), want an *Error of clearUser with a cause", err, err)
 		}
-		if _, ok := errors.AsType[*user.Error](err); ok {
-			t.Errorf("a transport failure matched *Error: %v", err)
+		if !errors.Is(err, user.ErrUnreachable) || !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("a refused connection %v does not match ErrUnreachable and ECONNREFUSED", err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, srv.URL) || !strings.HasSuffix(msg, "connection refused") || strings.Contains(msg, "\n") {
+			t.Errorf("message %q: want one line naming %s and the cause", msg, srv.URL)
 		}
 	})
 	t.Run("canceled", func(t *testing.T) {
@@ -225,8 +231,8 @@ func TestTransportErrors(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		_, err := c.Update(ctx, &user.Profile{})
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("error = %v, want context.Canceled", err)
+		if !errors.Is(err, context.Canceled) || errors.Is(err, user.ErrUnreachable) {
+			t.Errorf("error = %v, want context.Canceled and not ErrUnreachable", err)
 		}
 		if n := len(fake.requests()); n != 0 {
 			t.Errorf("%d requests reached the server after cancel", n)

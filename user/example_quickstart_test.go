@@ -41,7 +41,7 @@ func quickstartRun(ctx context.Context) error {
 
 	me, err := c.Snapshot(ctx)
 	switch {
-	case errors.Is(err, user.ErrSignedOut):
+	case errors.Is(err, user.ErrNotSignedIn):
 		return errors.New("nobody is signed in to Pieces OS")
 	case err != nil:
 		return err
@@ -50,7 +50,7 @@ func quickstartRun(ctx context.Context) error {
 
 	// Follow profile changes until ctx ends; the stream reconnects by
 	// itself, and its first event is the current profile.
-	s, err := c.WatchProfile(ctx)
+	s, err := c.WatchProfile(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func quickstartRun(ctx context.Context) error {
 // body is what README.md shows.
 func quickstartWrite(ctx context.Context, c *user.Client) error {
 	// This WRITES: it renames the vanity name of the signed-in user.
-	if _, err := c.UpdateVanity(ctx, "ada"); errors.Is(err, user.ErrVanityTaken) {
+	if _, err := c.UpdateVanity(ctx, "ada"); errors.Is(err, user.ErrConflict) {
 		fmt.Println("that vanity name is taken")
 	} else if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -16,17 +17,17 @@ func ExampleNew() {
 	c, err := user.New(
 		user.WithBaseURL("http://127.0.0.1:39300"),
 		user.WithApplicationID("my-plugin"),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 5, BaseDelay: 50 * time.Millisecond, MaxDelay: time.Second}),
+		user.WithRetry(5, user.Backoff{Min: 50 * time.Millisecond, Max: time.Second}),
 	)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(c.BaseURL())
-	fmt.Println(c) // credentials never show
+	fmt.Println(strings.Contains(fmt.Sprint(c), "my-plugin")) // credentials never show
 	// Output:
 	// http://127.0.0.1:39300
-	// user.Client{BaseURL: "http://127.0.0.1:39300"}
+	// false
 }
 
 func ExampleClient_Snapshot() {
@@ -44,7 +45,7 @@ func ExampleClient_Snapshot() {
 
 	p, err := c.Snapshot(context.Background())
 	switch {
-	case errors.Is(err, user.ErrSignedOut):
+	case errors.Is(err, user.ErrNotSignedIn):
 		fmt.Println("nobody is signed in")
 	case err != nil:
 		fmt.Println("Pieces OS failed:", err)
@@ -72,7 +73,7 @@ func ExampleClient_UpdateVanity() {
 	for _, name := range []string{"taken", "ada-codes"} {
 		p, err := c.UpdateVanity(ctx, name)
 		switch {
-		case errors.Is(err, user.ErrVanityTaken):
+		case errors.Is(err, user.ErrConflict):
 			fmt.Printf("%q is taken, trying another\n", name)
 		case err != nil:
 			fmt.Println(err)
@@ -113,9 +114,9 @@ func ExampleClient_HasFeatureAccess() {
 	// sharing is allowed
 }
 
-// Discover probes the ports Pieces OS uses. Here the fake plays Pieces OS on
-// a port of its own, so the example probes that port with DiscoverPorts.
-func ExampleDiscover() {
+// Discover can scan ports of its caller's choosing. Here the fake plays
+// Pieces OS on a port of its own, so the example scans that port alone.
+func ExampleDiscover_ports() {
 	srv, err := usertest.NewServer() // a fake Pieces OS; Ada Lovelace is signed in
 	if err != nil {
 		fmt.Println(err)
@@ -127,17 +128,17 @@ func ExampleDiscover() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// In a program: base, err := user.Discover(ctx)
-	base, err := user.DiscoverPorts(ctx, "127.0.0.1", port, port)
-	if errors.Is(err, user.ErrNotFoundOnPorts) {
-		fmt.Println(err) // says which ports were tried and how to start Pieces OS
+	// In a program: inst, err := user.Discover(ctx, nil)
+	inst, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: []int{port}})
+	if errors.Is(err, user.ErrUnreachable) {
+		fmt.Println(err) // says which port files and ports were tried
 		return
 	}
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	c, err := user.New(user.WithBaseURL(base))
+	c, err := user.New(user.WithBaseURL(inst.URL))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -23,7 +23,7 @@ func fakeClient(t *testing.T, opts ...usertest.Option) (*user.Client, *usertest.
 		user.WithBaseURL(srv.URL),
 		user.WithApplicationID(apiAppID),
 		user.WithAccessToken(apiToken),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}),
+		user.WithRetry(3, user.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -61,8 +61,8 @@ func TestAgainstFake(t *testing.T) {
 	}
 
 	srv.TakeVanity("taken")
-	if _, err := c.UpdateVanity(ctx, "taken"); !errors.Is(err, user.ErrVanityTaken) {
-		t.Errorf("UpdateVanity(taken) = %v, want ErrVanityTaken", err)
+	if _, err := c.UpdateVanity(ctx, "taken"); !errors.Is(err, user.ErrConflict) {
+		t.Errorf("UpdateVanity(taken) = %v, want ErrConflict", err)
 	}
 	v, err := c.UpdateVanity(ctx, "augusta")
 	must(err)
@@ -113,13 +113,26 @@ func TestAgainstFake(t *testing.T) {
 	}
 
 	must(c.Clear(ctx))
-	if _, err := c.Snapshot(ctx); !errors.Is(err, user.ErrSignedOut) {
-		t.Errorf("Snapshot after Clear = %v, want ErrSignedOut", err)
+	if _, err := c.Snapshot(ctx); !errors.Is(err, user.ErrNotSignedIn) {
+		t.Errorf("Snapshot after Clear = %v, want ErrNotSignedIn", err)
 	}
 	back, err := c.Select(ctx, nil)
 	must(err)
 	if back.ID != want.ID {
 		t.Errorf("Select signed in %q, want %q", back.ID, want.ID)
+	}
+	users, err := c.SignOut(ctx)
+	must(err)
+	if len(users.Iterable) == 0 || users.Iterable[0].ID != want.ID {
+		t.Errorf("SignOut answered %+v, want the users the fake knows", users)
+	}
+	if _, err := c.Snapshot(ctx); !errors.Is(err, user.ErrNotSignedIn) {
+		t.Errorf("Snapshot after SignOut = %v, want ErrNotSignedIn", err)
+	}
+	in, err := c.SignIn(ctx)
+	must(err)
+	if in.ID != want.ID || in.Raw() == nil {
+		t.Errorf("SignIn signed in %q (raw %s), want %q", in.ID, in.Raw(), want.ID)
 	}
 
 	// Every operation carried the right credential and nothing else.
@@ -127,6 +140,9 @@ func TestAgainstFake(t *testing.T) {
 	for _, r := range srv.Requests() {
 		seen[r.OperationID] = true
 		app, bearer := r.Header.Get("X-Application-ID"), r.Header.Get("Authorization")
+		if r.Header.Get("Application") != app {
+			t.Errorf("%s sent X-Application-ID %q but application %q", r.OperationID, app, r.Header.Get("Application"))
+		}
 		if r.OperationID == "selectUser" {
 			if app != "" || bearer != "Bearer "+apiToken {
 				t.Errorf("selectUser sent X-Application-ID %q and Authorization %q", app, bearer)
@@ -167,7 +183,7 @@ func TestFakeRetriesAndFailures(t *testing.T) {
 	if err := srv.FailNext("updateUser", 1, http.StatusServiceUnavailable, "busy"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Update(ctx, &user.Profile{UserProfile: usertest.DefaultProfile()}); user.StatusCode(err) != 503 {
+	if _, err := c.Update(ctx, &user.Profile{UserProfile: usertest.DefaultProfile()}); statusCode(err) != 503 {
 		t.Errorf("Update = %v, want the 503 without a retry", err)
 	}
 	if err := srv.FailNext("userBetaStatus", 1, 511, "sign in first"); err != nil {
@@ -204,8 +220,8 @@ func TestDiscoverFake(t *testing.T) {
 	port, _ := strconv.Atoi(portText)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	got, err := user.DiscoverPorts(ctx, "127.0.0.1", port, port)
-	if err != nil || got != srv.URL {
-		t.Errorf("DiscoverPorts = %q, %v; want %q", got, err, srv.URL)
+	got, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: []int{port}})
+	if err != nil || got.URL != srv.URL {
+		t.Errorf("Discover = %+v, %v; want %q", got, err, srv.URL)
 	}
 }

@@ -32,7 +32,7 @@ func faultClient(t *testing.T, base string, opts ...user.Option) *user.Client {
 		user.WithBaseURL(base),
 		user.WithApplicationID(apiAppID),
 		user.WithAccessToken(apiToken),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 1}),
+		user.WithRetry(1, user.Backoff{Min: time.Millisecond, Max: time.Millisecond}),
 	}, opts...)
 	c, err := user.New(all...)
 	if err != nil {
@@ -103,17 +103,14 @@ func stallBeforeHeaders(conn net.Conn) {
 	_, _ = io.Copy(io.Discard, conn)
 }
 
-// wantOpError checks that err is an *OpError of op, not an *Error, and
+// wantOpError checks that err is an *Error of op without a status, and
 // wraps each of causes.
 func wantOpError(op string, causes ...error) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
-		e, ok := errors.AsType[*user.OpError](err)
-		if !ok || e.Op != op {
-			t.Fatalf("error = %v (%T), want an *OpError of %s", err, err, op)
-		}
-		if _, ok := errors.AsType[*user.Error](err); ok {
-			t.Errorf("error %v is also an *Error", err)
+		e, ok := errors.AsType[*user.Error](err)
+		if !ok || e.Op != op || e.StatusCode != 0 {
+			t.Fatalf("error = %v (%T), want an *Error of %s without a status", err, err, op)
 		}
 		for _, c := range causes {
 			if !errors.Is(err, c) {
@@ -123,8 +120,8 @@ func wantOpError(op string, causes ...error) func(*testing.T, error) {
 	}
 }
 
-// wantNetError checks that err is an *OpError of op caused by a
-// *net.OpError with the system error errno.
+// wantNetError checks that err is an *Error of op caused by a *net.OpError
+// with the system error errno.
 func wantNetError(op string, errno syscall.Errno) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
@@ -151,8 +148,8 @@ func wantAPIError(op string, status int, sentinel error, body string) func(*test
 		if sentinel != nil && !errors.Is(err, sentinel) {
 			t.Errorf("errors.Is(%v, %v) is false", err, sentinel)
 		}
-		if _, ok := errors.AsType[*user.OpError](err); ok {
-			t.Errorf("error %v is also an *OpError", err)
+		if e.Err != nil {
+			t.Errorf("error %v has a cause besides its status", err)
 		}
 	}
 }
@@ -226,7 +223,7 @@ func (f *streamFault) run(t *testing.T) {
 // is closed at cleanup.
 func watchFast(t *testing.T, c *user.Client) *user.Stream {
 	t.Helper()
-	s, err := c.WatchProfile(t.Context(), user.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	s, err := c.WatchProfile(t.Context(), &user.WatchOptions{Backoff: user.Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +450,7 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "503 on every retry", http: &httpFault{
 			setup: usertestFault(func(s *usertest.Server) error {
 				return s.FailNext("userSnapshot", 3, 503, "starting up")
-			}, user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond})),
+			}, user.WithRetry(3, user.Backoff{Min: time.Millisecond, Max: time.Millisecond})),
 			call: callSnapshot,
 			check: func(t *testing.T, err error) {
 				if e, ok := errors.AsType[*user.Error](err); !ok || e.StatusCode != 503 || e.Body != "starting up" {
@@ -572,7 +569,7 @@ func TestFaultMatrix(t *testing.T) {
 				}
 			},
 			// The drop is reported first; the refused handshake follows.
-			match: func(ev user.Event) bool { return ev.Kind == user.EventDisconnected && user.StatusCode(ev.Err) != 0 },
+			match: func(ev user.Event) bool { return ev.Kind == user.EventDisconnected && statusCode(ev.Err) != 0 },
 			check: func(t *testing.T, ev user.Event) {
 				wantAPIError("streamUser", 503, nil, "starting up")(t, ev.Err)
 			},
@@ -653,10 +650,10 @@ func TestFaultMatrix(t *testing.T) {
 func TestWatchUnconstructedClient(t *testing.T) {
 	t.Parallel()
 	var c user.Client
-	for name, watch := range map[string]func(context.Context, ...user.WatchOption) (*user.Stream, error){
+	for name, watch := range map[string]func(context.Context, *user.WatchOptions) (*user.Stream, error){
 		"WatchProfile": c.WatchProfile, "WatchCheckIns": c.WatchCheckIns,
 	} {
-		s, err := watch(t.Context())
+		s, err := watch(t.Context(), nil)
 		if s != nil || !errors.Is(err, user.ErrInvalidInput) || !strings.Contains(err.Error(), "not created with New") {
 			t.Errorf("%s on a zero Client = %v, %v; want ErrInvalidInput saying it was not created with New", name, s, err)
 		}

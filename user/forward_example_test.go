@@ -1,9 +1,12 @@
 package user_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/pieces-go/pieces-os-client-go/internal/newerfake"
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -56,29 +59,50 @@ func ExampleProfile_Raw() {
 	// stored after Update: Augusta Ada King, Europe/London
 }
 
-// WithRawResponse captures the answer of any call: its status, headers and
-// body exactly as Pieces OS sent them.
-func ExampleWithRawResponse() {
+// keeper is an http.RoundTripper that keeps the body of the last answer,
+// for a program that wants the bytes of an answer besides its value.
+type keeper struct {
+	last []byte
+}
+
+func (k *keeper) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	k.last = body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// A Transport given to WithHTTPClient sees every answer as Pieces OS sent
+// it, members this version does not know included.
+func ExampleWithHTTPClient() {
 	srv := newerfake.Start()
 	defer srv.Close()
-	c, err := user.New(user.WithBaseURL(srv.URL))
+	k := &keeper{}
+	c, err := user.New(user.WithBaseURL(srv.URL), user.WithHTTPClient(&http.Client{Transport: k}))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	var raw user.RawResponse
-	if _, err := c.Snapshot(user.WithRawResponse(context.Background(), &raw)); err != nil {
+	if _, err := c.Snapshot(context.Background()); err != nil {
 		fmt.Println(err)
 		return
 	}
 	var answer struct {
 		Build string `json:"build"`
 	}
-	if err := json.Unmarshal(raw.Body, &answer); err != nil {
+	if err := json.Unmarshal(k.last, &answer); err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(raw.StatusCode, raw.Header.Get("Content-Type"), answer.Build)
+	fmt.Println("a member of the answer this version does not know:", answer.Build)
 	// Output:
-	// 200 application/json newer
+	// a member of the answer this version does not know: newer
 }

@@ -3,9 +3,7 @@ package user_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,70 +94,6 @@ func TestUpdateVanityKeepsWhatANewerPiecesOSSent(t *testing.T) {
 	}
 }
 
-// TestWithRawResponse checks what a call fills in: the answer of a
-// success, of an error status, and of a body the call could not decode;
-// and that a call that got no answer leaves it alone.
-func TestWithRawResponse(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		reply  apiReply
-		status int
-	}{
-		{"ok", apiReply{status: 200, ctype: "application/json", body: `{"id":"u1","future":[1,2]}`}, 200},
-		{"error status", apiReply{status: 404, ctype: "text/plain", body: "no such thing"}, 404},
-		{"not JSON", apiReply{status: 200, ctype: "application/json", body: `{"id":`}, 200},
-		{"wrong media type", apiReply{status: 200, ctype: "text/html", body: `<p>hi</p>`}, 200},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, _ := apiStart(t, tt.reply)
-			var raw user.RawResponse
-			_, _ = c.Refresh(user.WithRawResponse(t.Context(), &raw))
-			if raw.StatusCode != tt.status || string(raw.Body) != tt.reply.body || raw.Header.Get("Content-Type") != tt.reply.ctype {
-				t.Errorf("raw = %d %q %q, want %d %q %q", raw.StatusCode, raw.Header.Get("Content-Type"), raw.Body, tt.status, tt.reply.ctype, tt.reply.body)
-			}
-		})
-	}
-	t.Run("over the limit", func(t *testing.T) {
-		t.Parallel()
-		// The part within the limit is a whole JSON value: the call must
-		// still fail, and raw gets no body.
-		body := `{"id":"u1"}`
-		c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body + "   "}, user.WithMaxResponseBytes(int64(len(body))))
-		var raw user.RawResponse
-		p, err := c.Refresh(user.WithRawResponse(t.Context(), &raw))
-		if p != nil || !errors.Is(err, user.ErrResponseTooLarge) || raw.StatusCode != 200 || raw.Body != nil {
-			t.Errorf("Refresh = %v, %v, raw %d %q; want ErrResponseTooLarge and no raw body", p, err, raw.StatusCode, raw.Body)
-		}
-	})
-	t.Run("long and not JSON", func(t *testing.T) {
-		t.Parallel()
-		// gen returns nothing of a body it cannot decode: raw keeps its
-		// first 64 KiB.
-		body := `{"id":"` + strings.Repeat("x", 100<<10)
-		c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body})
-		var raw user.RawResponse
-		_, err := c.Refresh(user.WithRawResponse(t.Context(), &raw))
-		if !errors.Is(err, user.ErrMalformedResponse) || string(raw.Body) != body[:64<<10] {
-			t.Errorf("Refresh = %v, raw body of %d bytes; want ErrMalformedResponse and the first %d bytes", err, len(raw.Body), 64<<10)
-		}
-	})
-	t.Run("no answer", func(t *testing.T) {
-		t.Parallel()
-		c, err := user.New(user.WithBaseURL("http://127.0.0.1:1"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw := user.RawResponse{StatusCode: -1}
-		_, err = c.Snapshot(user.WithRawResponse(t.Context(), &raw))
-		if err == nil || raw.StatusCode != -1 || raw.Body != nil {
-			t.Errorf("Snapshot = %v, raw = %+v; want an error and raw untouched", err, raw)
-		}
-	})
-}
-
 // TestProfileJSON checks Profile's own encoding: a profile built by the
 // caller encodes as its UserProfile, one decoded keeps what it was decoded
 // from, and the merge drops a member the caller cleared while keeping the
@@ -206,8 +140,50 @@ func TestProfileJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte("null"), &null); err != nil || null.Raw() != nil {
 		t.Errorf("null: %v, raw %s", err, null.Raw())
 	}
-	if err := json.Unmarshal([]byte(`{"id":1}`), &null); err == nil {
-		t.Errorf("a profile whose id is a number decoded")
+	for _, bad := range []string{`{"id":`, `[1]`, `"ada"`} {
+		if err := json.Unmarshal([]byte(bad), &null); err == nil {
+			t.Errorf("the profile %s decoded", bad)
+		}
+	}
+}
+
+// TestChangedTypeSurvivesAnUpdate plays a newer Pieces OS that sends known
+// members with other JSON types than the spec's: the rest of the profile
+// decodes, the members are left zero (Raw shows them), and Snapshot →
+// change → Update sends them back exactly as they were read.
+func TestChangedTypeSurvivesAnUpdate(t *testing.T) {
+	srv, c := newerClient(t)
+	sent := `{"id":"u1","name":"Ada","email":"ada@example.com",` +
+		`"aesthetics":{"font":{"size":"12pt"},"theme":{"dark":true}},` +
+		`"allocation":{"id":"a1","version":11,"status":{"cloud":"RUNNING"}},` +
+		`"created":{"value":1733568000},"apiKeys":"k1"}`
+	srv.SetProfile([]byte(sent))
+	ctx := context.Background()
+	p, err := c.Snapshot(ctx)
+	if err != nil {
+		t.Fatalf("Snapshot of a profile with changed types: %v", err)
+	}
+	if p.ID != "u1" || p.Email != "ada@example.com" || !p.Aesthetics.Theme.Dark || p.Allocation.ID != "a1" || p.Allocation.Status.Cloud != "RUNNING" {
+		t.Errorf("the members around the changed ones did not decode: %+v", p.UserProfile)
+	}
+	if p.Allocation.Version != "" || p.Aesthetics.Font.Size != 0 || !p.Created.Value.IsZero() || p.APIKeys != nil {
+		t.Errorf("the members of another type are not zero: %+v", p.UserProfile)
+	}
+	var raw struct {
+		Allocation struct {
+			Version json.Number `json:"version"`
+		} `json:"allocation"`
+	}
+	if err := json.Unmarshal(p.Raw(), &raw); err != nil || raw.Allocation.Version != "11" {
+		t.Errorf("Raw does not show allocation.version as sent: %s", p.Raw())
+	}
+	p.Name = "Ada King"
+	if _, err := c.Update(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	want := withMember(t, []byte(sent), "name", "Ada King")
+	if diff := cmp.Diff(want, jsonValue(t, srv.Profile())); diff != "" {
+		t.Errorf("the server's profile after Update (-want +got):\n%s", diff)
 	}
 }
 
@@ -297,20 +273,20 @@ func TestEveryEditDecodesAndKeepsTheUnknown(t *testing.T) {
 	}
 }
 
-// TestRawSharesTheAnswer checks that Raw picks the profile out of the
-// answer Snapshot read without copying it: printing the profile of a large
-// answer must not hold it twice.
-func TestRawSharesTheAnswer(t *testing.T) {
-	_, c := newerClient(t)
-	p, err := c.Snapshot(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := p.Raw()
-	if len(first) == 0 {
-		t.Fatal("Raw is empty")
-	}
-	if again := p.Raw(); &again[0] != &first[0] {
-		t.Error("two calls of Raw return different copies, want the same part of the answer")
+// TestRawIsTheProfileSent checks that Raw holds the profile as Pieces OS
+// sent it: for Snapshot, the member "user" of the answer, whatever the case
+// of its name.
+func TestRawIsTheProfileSent(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"user", "User"} {
+		profile := `{"id":"u1","name":"Ada","future":{"x":[1,2]}}`
+		c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: `{"schema":{},"` + name + `": ` + profile + `}`})
+		p, err := c.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(p.Raw()) != profile || p.Name != "Ada" {
+			t.Errorf("with %q: Raw() = %s, Name %q; want %s", name, p.Raw(), p.Name, profile)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
@@ -89,7 +90,7 @@ func checkEntityPath(t *testing.T, c *user.Client, rt *pathRecorder, m *entityMu
 
 	unusable := func(id string) bool { return id == "" || id == "." || id == ".." }
 	if unusable(userID) || unusable(entityID) {
-		e, ok := errors.AsType[*user.OpError](err)
+		e, ok := errors.AsType[*user.Error](err)
 		if !ok || e.Op != op || !errors.Is(err, user.ErrInvalidInput) {
 			t.Fatalf("%s(%q, %q) = %v, want an *OpError of %s wrapping ErrInvalidInput", op, userID, entityID, err, op)
 		}
@@ -160,7 +161,7 @@ func FuzzEntityPath(f *testing.F) {
 		user.WithBaseURL("http://127.0.0.1:39300"),
 		user.WithHTTPClient(&http.Client{Transport: rt}),
 		user.WithApplicationID(fuzzAppID),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 1}),
+		user.WithRetry(1, user.Backoff{Min: time.Millisecond, Max: time.Millisecond}),
 	)
 	if err != nil {
 		f.Fatal(err)

@@ -11,25 +11,19 @@ import (
 )
 
 // isCheckIn is the fuzzer's own statement of what a check-in message is:
-// valid UTF-8 holding a JSON object that decodes into a
-// UserLastCheckedInStreamOutput, whichever members it has.
+// valid UTF-8 holding a JSON object, whichever members it has and whatever
+// their types (a member of another type is left at its zero value).
 func isCheckIn(data []byte) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
 	var members map[string]json.RawMessage
-	if json.Unmarshal(data, &members) != nil || members == nil {
-		return false
-	}
-	var out UserLastCheckedInStreamOutput
-	return json.Unmarshal(data, &out) == nil
+	return utf8.Valid(data) && json.Unmarshal(data, &members) == nil && members != nil
 }
 
 // FuzzStreamClassifyCheckInMessage checks the classifier of
 // /user/last_checked_in/stream: every message gives exactly one
 // well-formed event, an EventCheckIn exactly for the messages isCheckIn
-// accepts (whose value survives a round trip through JSON and the
-// classifier), and an EventMalformed otherwise, with an *OpError of the
+// accepts (an EventSignedOut when it names no user; the value survives a
+// round trip through JSON and the classifier), and an EventMalformed
+// otherwise, with an *Error of the
 // stream wrapping ErrMalformedResponse and a bounded excerpt of the
 // message. FuzzStreamClassifyProfileMessage, in stream_test.go, does the
 // same for /user/stream.
@@ -45,22 +39,22 @@ func FuzzStreamClassifyCheckInMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev := classifyCheckInMessage(data)
+		ev := classifyCheckIn(data)
 		want := isCheckIn(data)
 		switch ev.Kind {
-		case EventCheckIn:
+		case EventCheckIn, EventSignedOut:
 			if !want {
 				t.Fatalf("%q is not a check-in but gave %+v", data, ev)
 			}
-			if ev.CheckIn == nil || ev.Err != nil || ev.Raw != nil || ev.Profile != nil {
+			if ev.CheckIn == nil || ev.Err != nil || ev.Raw != nil || ev.Profile != nil || (ev.Kind == EventSignedOut) != (ev.CheckIn.UserID == "") {
 				t.Fatalf("bad check-in event %+v", ev)
 			}
 			again, err := json.Marshal(ev.CheckIn)
 			if err != nil {
 				t.Fatalf("re-encoding %+v: %v", ev.CheckIn, err)
 			}
-			ev2 := classifyCheckInMessage(again)
-			if ev2.Kind != EventCheckIn {
+			ev2 := classifyCheckIn(again)
+			if ev2.Kind != ev.Kind {
 				t.Fatalf("the re-encoded check-in %s gave %v (%v)", again, ev2.Kind, ev2.Err)
 			}
 			if diff := cmp.Diff(ev.CheckIn, ev2.CheckIn); diff != "" {
@@ -70,12 +64,11 @@ func FuzzStreamClassifyCheckInMessage(f *testing.F) {
 			if want {
 				t.Fatalf("the check-in %q was judged malformed: %v", data, ev.Err)
 			}
-			var oe *OpError
-			if !errors.As(ev.Err, &oe) || oe.Op != OpStreamUserLastCheckedIn || !errors.Is(ev.Err, ErrMalformedResponse) {
-				t.Fatalf("Err = %#v, want an *OpError of %s wrapping ErrMalformedResponse", ev.Err, OpStreamUserLastCheckedIn)
+			if e, ok := errors.AsType[*Error](ev.Err); !ok || e.Op != OpStreamUserLastCheckedIn || !errors.Is(ev.Err, ErrMalformedResponse) {
+				t.Fatalf("Err = %#v, want an *Error of %s wrapping ErrMalformedResponse", ev.Err, OpStreamUserLastCheckedIn)
 			}
-			if len(ev.Raw) > MaxRawExcerpt || !bytes.Equal(ev.Raw, data[:min(len(data), MaxRawExcerpt)]) {
-				t.Fatalf("Raw = %q, want the first %d bytes of %q", ev.Raw, MaxRawExcerpt, data)
+			if len(ev.Raw) > maxRawExcerpt || !bytes.Equal(ev.Raw, data[:min(len(data), maxRawExcerpt)]) {
+				t.Fatalf("Raw = %q, want the first %d bytes of %q", ev.Raw, maxRawExcerpt, data)
 			}
 			if ev.CheckIn != nil || ev.Profile != nil {
 				t.Fatalf("malformed event carries data: %+v", ev)

@@ -126,17 +126,17 @@ func TestInvalidInput(t *testing.T) {
 // TestNewOptions checks the construction of a Client.
 func TestNewOptions(t *testing.T) {
 	t.Run("default", func(t *testing.T) {
-		t.Setenv(user.EnvBaseURL, "")
+		t.Setenv(envBaseURL, "")
 		c, err := user.New()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.BaseURL(); got != user.DefaultBaseURL {
-			t.Errorf("BaseURL() = %q, want %q", got, user.DefaultBaseURL)
+		if got := c.BaseURL(); got != defaultBaseURL {
+			t.Errorf("BaseURL() = %q, want %q", got, defaultBaseURL)
 		}
 	})
 	t.Run("environment", func(t *testing.T) {
-		t.Setenv(user.EnvBaseURL, "http://127.0.0.1:39311/")
+		t.Setenv(envBaseURL, "http://127.0.0.1:39311/")
 		c, err := user.New()
 		if err != nil {
 			t.Fatal(err)
@@ -153,9 +153,9 @@ func TestNewOptions(t *testing.T) {
 		}
 	})
 	t.Run("bad environment", func(t *testing.T) {
-		t.Setenv(user.EnvBaseURL, "ftp://127.0.0.1")
-		if _, err := user.New(); err == nil || !strings.Contains(err.Error(), user.EnvBaseURL) {
-			t.Errorf("New with an ftp base URL from the environment = %v, want an error naming $%s", err, user.EnvBaseURL)
+		t.Setenv(envBaseURL, "ftp://127.0.0.1")
+		if _, err := user.New(); err == nil || !strings.Contains(err.Error(), envBaseURL) {
+			t.Errorf("New with an ftp base URL from the environment = %v, want an error naming $%s", err, envBaseURL)
 		}
 		// WithBaseURL wins, so the bad environment is never read.
 		c, err := user.New(user.WithBaseURL("http://127.0.0.1:39312"))
@@ -167,11 +167,11 @@ func TestNewOptions(t *testing.T) {
 		}
 	})
 	t.Run("errors", func(t *testing.T) {
-		t.Setenv(user.EnvBaseURL, "")
+		t.Setenv(envBaseURL, "")
 		for name, opts := range map[string][]user.Option{
 			"nil http client":  {user.WithHTTPClient(nil)},
-			"no attempts":      {user.WithRetryPolicy(user.RetryPolicy{})},
-			"max below base":   {user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 2, BaseDelay: 2, MaxDelay: 1})},
+			"no attempts":      {user.WithRetry(0, user.Backoff{Min: 1, Max: 1})},
+			"max below base":   {user.WithRetry(2, user.Backoff{Min: 2, Max: 1})},
 			"zero body limit":  {user.WithMaxResponseBytes(0)},
 			"relative URL":     {user.WithBaseURL("/user")},
 			"remote cleartext": {user.WithBaseURL("http://pieces.example.com"), user.WithApplicationID(apiAppID)},
@@ -193,7 +193,7 @@ func TestUserAgent(t *testing.T) {
 		opts []user.Option
 		want []string
 	}{
-		{"default", nil, []string{user.DefaultUserAgent}},
+		{"default", nil, []string{defaultUserAgent}},
 		{"custom", []user.Option{user.WithUserAgent("mine/2")}, []string{"mine/2"}},
 		{"none", []user.Option{user.WithUserAgent("")}, nil},
 	} {

@@ -327,21 +327,18 @@ func TestUpdateVanityProfile(t *testing.T) {
 	}
 }
 
-// TestUpdateVanitySignedOut checks that UpdateVanity stops at ErrSignedOut
-// and sends no update.
+// TestUpdateVanitySignedOut checks that UpdateVanity stops at a snapshot
+// without a user and sends no update.
 func TestUpdateVanitySignedOut(t *testing.T) {
 	t.Parallel()
 	c, fake := apiStart(t, apiOK(t, user.ReturnedUserProfile{}))
 	_, err := c.UpdateVanity(t.Context(), "lovelace")
-	if !errors.Is(err, user.ErrSignedOut) {
-		t.Fatalf("UpdateVanity error = %v, want ErrSignedOut", err)
-	}
 	// The same test as for the 511 of userUpdateVanity catches it.
 	if !errors.Is(err, user.ErrNotSignedIn) {
-		t.Errorf("errors.Is(%v, ErrNotSignedIn) = false, want true", err)
+		t.Fatalf("UpdateVanity error = %v, want ErrNotSignedIn", err)
 	}
-	if errors.Is(err, user.ErrVanityTaken) || errors.Is(user.ErrNotSignedIn, user.ErrSignedOut) {
-		t.Error("ErrSignedOut matches more than ErrNotSignedIn")
+	if errors.Is(err, user.ErrConflict) || errors.Is(err, user.ErrInternal) || statusCode(err) != 0 {
+		t.Errorf("the signed-out snapshot %v matches more than ErrNotSignedIn, or has a status", err)
 	}
 	if n := len(fake.requests()); n != 1 {
 		t.Errorf("%d requests, want only the GET /user", n)
@@ -356,11 +353,11 @@ func TestSnapshotSignedOut(t *testing.T) {
 			t.Parallel()
 			c, _ := apiStart(t, apiReply{status: 200, ctype: "application/json", body: body})
 			p, err := c.Snapshot(t.Context())
-			if !errors.Is(err, user.ErrSignedOut) || p != nil {
-				t.Fatalf("Snapshot = %v, %v; want nil, ErrSignedOut", p, err)
+			if !errors.Is(err, user.ErrNotSignedIn) || p != nil {
+				t.Fatalf("Snapshot = %v, %v; want nil, ErrNotSignedIn", p, err)
 			}
-			if _, ok := errors.AsType[*user.Error](err); ok {
-				t.Errorf("ErrSignedOut came as an *Error: %v", err)
+			if e, ok := errors.AsType[*user.Error](err); !ok || e.StatusCode != 0 || e.Op != user.OpUserSnapshot {
+				t.Errorf("a snapshot without a user gave %#v, want an *Error of userSnapshot without a status", err)
 			}
 		})
 	}

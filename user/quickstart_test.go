@@ -119,7 +119,7 @@ func TestQuickstartIsTheREADMEs(t *testing.T) {
 // send nothing but reads, and end as soon as its context does.
 func TestQuickstartOnlyReads(t *testing.T) {
 	srv := usertest.Start(t)
-	t.Setenv(user.EnvBaseURL, srv.URL)
+	t.Setenv(envBaseURL, srv.URL)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	done := make(chan error, 1)
@@ -175,7 +175,7 @@ func TestQuickstartWrite(t *testing.T) {
 	p.Vanityname = "augusta"
 	srv.SetProfile(p)
 	srv.TakeVanity("ada")
-	if _, err := c.UpdateVanity(t.Context(), "ada"); !errors.Is(err, user.ErrVanityTaken) {
+	if _, err := c.UpdateVanity(t.Context(), "ada"); !errors.Is(err, user.ErrConflict) {
 		t.Fatalf("UpdateVanity of a taken name: %v, want ErrVanityTaken", err)
 	}
 	if err := quickstartWrite(t.Context(), c); err != nil {

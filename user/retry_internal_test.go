@@ -4,60 +4,23 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
-func minJitter(int64) int64   { return 0 }
 func maxJitter(n int64) int64 { return n - 1 }
 
-// TestBackoff checks the delay bounds of each retry: [d/2, d] with d
-// doubling from BaseDelay up to MaxDelay.
-func TestBackoff(t *testing.T) {
-	t.Parallel()
-	p := RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
-	ms := time.Millisecond
-	var lo, hi []time.Duration
-	for n := 1; n <= 6; n++ {
-		lo = append(lo, backoff(p, n, minJitter))
-		hi = append(hi, backoff(p, n, maxJitter))
-	}
-	if diff := cmp.Diff([]time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 500 * ms, 500 * ms}, lo); diff != "" {
-		t.Errorf("shortest delays (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second}, hi); diff != "" {
-		t.Errorf("longest delays (-want +got):\n%s", diff)
-	}
-	if d := backoff(p, 1_000_000, maxJitter); d != time.Second {
-		t.Errorf("delay of retry 1e6 = %v, want MaxDelay without overflow", d)
-	}
-	if d := backoff(RetryPolicy{MaxAttempts: 3}, 2, rand.Int64N); d != 0 {
-		t.Errorf("delay with zero BaseDelay = %v, want 0", d)
-	}
-	for range 1000 {
-		n := rand.IntN(8) + 1
-		d := backoff(p, n, rand.Int64N)
-		top := min(p.BaseDelay<<(n-1), p.MaxDelay)
-		if d < top/2 || d > top {
-			t.Fatalf("retry %d: delay %v outside [%v, %v]", n, d, top/2, top)
-		}
-	}
-}
-
-// TestSleepCtx checks that the wait ends after exactly its delay, or as
+// TestSleep checks that the wait ends after exactly its delay, or as
 // soon as the context ends.
-func TestSleepCtx(t *testing.T) {
+func TestSleep(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		if err := sleepCtx(t.Context(), 3*time.Second); err != nil {
+		if err := sleep(t.Context(), 3*time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if got := time.Since(start); got != 3*time.Second {
@@ -67,8 +30,8 @@ func TestSleepCtx(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		start = time.Now()
-		if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("sleepCtx = %v, want DeadlineExceeded", err)
+		if err := sleep(ctx, time.Hour); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("sleep = %v, want DeadlineExceeded", err)
 		}
 		if got := time.Since(start); got != time.Second {
 			t.Errorf("slept %v, want the 1s deadline", got)
@@ -117,12 +80,12 @@ func scriptedClient(t *testing.T, steps ...int) (*Client, *scriptedTransport) {
 	c, err := New(
 		WithBaseURL("http://127.0.0.1:39300"),
 		WithHTTPClient(&http.Client{Transport: tr}),
-		WithRetryPolicy(RetryPolicy{MaxAttempts: 4, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}),
+		WithRetry(4, Backoff{Min: 100 * time.Millisecond, Max: time.Second}),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.jitter = maxJitter
+	c.c.jitter = maxJitter
 	return c, tr
 }
 
@@ -138,8 +101,8 @@ func TestRetryBackoff(t *testing.T) {
 		timeout  time.Duration
 		attempts int32
 		waited   time.Duration
-		status   int   // status of the *Error, 0 for success or an *OpError
-		cause    error // error the *OpError wraps
+		status   int   // status of the *Error, 0 for success or a failure without an answer
+		cause    error // error the *Error wraps
 	}{
 		{name: "503 503 200", steps: []int{503, 503, 200}, attempts: 3, waited: 300 * ms},
 		{name: "reset then 200", steps: []int{0, 200}, attempts: 2, waited: 100 * ms},
@@ -183,13 +146,13 @@ func TestRetryBackoff(t *testing.T) {
 				case !failed && err != nil:
 					t.Errorf("error = %v, want success", err)
 				case tt.status != 0:
-					if got := StatusCode(err); got != tt.status {
+					if got := statusCode(err); got != tt.status {
 						t.Errorf("error = %v, want an *Error with status %d", err, tt.status)
 					}
 				case failed:
-					e, ok := errors.AsType[*OpError](err)
-					if !ok {
-						t.Fatalf("error = %v (%T), want an *OpError", err, err)
+					e, ok := errors.AsType[*Error](err)
+					if !ok || e.StatusCode != 0 {
+						t.Fatalf("error = %v (%T), want an *Error without a status", err, err)
 					}
 					if tt.cause != nil && !errors.Is(err, tt.cause) {
 						t.Errorf("error = %v, want it to wrap %v", e, tt.cause)
@@ -202,7 +165,7 @@ func TestRetryBackoff(t *testing.T) {
 
 // TestRetryAfter checks which statuses a GET retries and how Retry-After
 // sets the delay: never below the backoff, and an answer that asks for more
-// than MaxDelay (1s here) is returned at once.
+// than the longest wait (1s here) is returned at once.
 func TestRetryAfter(t *testing.T) {
 	t.Parallel()
 	ms := time.Millisecond
@@ -218,8 +181,8 @@ func TestRetryAfter(t *testing.T) {
 		{name: "503 waits as asked", steps: []int{503, 200}, after: []string{"1"}, attempts: 2, waited: time.Second},
 		{name: "503 with an HTTP date", steps: []int{503, 200}, after: []string{"+1s"}, attempts: 2, waited: time.Second},
 		{name: "Retry-After below the backoff", steps: []int{503, 503, 200}, after: []string{"0", "0"}, attempts: 3, waited: 300 * ms},
-		{name: "Retry-After above MaxDelay", steps: []int{503, 200}, after: []string{"5"}, attempts: 1, status: 503},
-		{name: "429 above MaxDelay", steps: []int{429, 200}, after: []string{"120"}, attempts: 1, status: 429},
+		{name: "Retry-After above the longest wait", steps: []int{503, 200}, after: []string{"5"}, attempts: 1, status: 503},
+		{name: "429 above the longest wait", steps: []int{429, 200}, after: []string{"120"}, attempts: 1, status: 429},
 		{name: "500 with Retry-After", steps: []int{500, 200}, after: []string{"1"}, attempts: 2, waited: time.Second},
 		{name: "unreadable Retry-After", steps: []int{429, 200}, after: []string{"soon"}, attempts: 2, waited: 100 * ms},
 		{name: "unreadable Retry-After on 500", steps: []int{500, 200}, after: []string{"-1"}, attempts: 1, status: 500},
@@ -243,7 +206,7 @@ func TestRetryAfter(t *testing.T) {
 				if waited != tt.waited {
 					t.Errorf("waited %v on the fake clock, want %v", waited, tt.waited)
 				}
-				if got := StatusCode(err); got != tt.status {
+				if got := statusCode(err); got != tt.status {
 					t.Errorf("error = %v, want status %d", err, tt.status)
 				}
 			})

@@ -16,7 +16,7 @@ import (
 // a millisecond or two.
 func TestRetryOverHTTP(t *testing.T) {
 	t.Parallel()
-	quick := user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond})
+	quick := user.WithRetry(3, user.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond})
 	profile := apiJSON(t, apiProfile())
 
 	// serve answers attempt i (from 0) with script(i).
@@ -55,7 +55,7 @@ func TestRetryOverHTTP(t *testing.T) {
 		t.Parallel()
 		c, n := serve(t, status(504, 504, 504, 504))
 		_, err := c.PaddleRefresh(t.Context())
-		if user.StatusCode(err) != 504 {
+		if statusCode(err) != 504 {
 			t.Fatalf("PaddleRefresh error = %v, want a 504 *Error", err)
 		}
 		if n.Load() != 3 {
@@ -86,7 +86,7 @@ func TestRetryOverHTTP(t *testing.T) {
 	t.Run("POST once", func(t *testing.T) {
 		t.Parallel()
 		c, n := serve(t, status(503, 503))
-		if _, err := c.Update(t.Context(), nil); user.StatusCode(err) != 503 {
+		if _, err := c.Update(t.Context(), nil); statusCode(err) != 503 {
 			t.Fatalf("Update error = %v, want a 503 *Error", err)
 		}
 		if n.Load() != 1 {
@@ -101,9 +101,9 @@ func TestRetryOverHTTP(t *testing.T) {
 			cancel()
 			w.WriteHeader(503)
 			return false
-		}, user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour}))
+		}, user.WithRetry(5, user.Backoff{Min: time.Hour, Max: time.Hour}))
 		_, err := c.Snapshot(ctx)
-		e, ok := errors.AsType[*user.OpError](err)
+		e, ok := errors.AsType[*user.Error](err)
 		if !ok || e.Op != "userSnapshot" || !errors.Is(err, context.Canceled) {
 			t.Fatalf("Snapshot error = %v (%T), want an *OpError wrapping context.Canceled", err, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,7 +113,7 @@ func TestSecretsNeverShown(t *testing.T) {
 				add(*e.Unprocessable)
 			}
 		}
-		if e, ok := errors.AsType[*user.OpError](err); ok {
+		if e, ok := errors.AsType[*user.Error](err); ok {
 			add(*e)
 		}
 	}
@@ -126,14 +127,14 @@ func TestSecretsNeverShown(t *testing.T) {
 
 	profile := watchFast(t, c)
 	ev := awaitEvent(t, profile, "refused handshake", isKind(user.EventDisconnected))
-	if user.StatusCode(ev.Err) != http.StatusUnauthorized {
+	if statusCode(ev.Err) != http.StatusUnauthorized {
 		t.Fatalf("Err = %v, want the 401 of the handshake", ev.Err)
 	}
 	addErr(ev.Err)
 	add(ev)
 	add(profile)
 
-	checkIns, err := c.WatchCheckIns(ctx, user.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	checkIns, err := c.WatchCheckIns(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,6 @@ func TestSecretsNeverShown(t *testing.T) {
 
 	add(c)
 	add(*c)
-	add(user.DefaultRetryPolicy())
 	add(user.WithApplicationID(apiAppID))
 	add(user.WithAccessToken(apiToken))
 
@@ -208,8 +208,9 @@ func (b *syncBuffer) String() string {
 
 // TestCredentialPerOperation walks every HTTP operation and both stream
 // handshakes with both credentials set: Authorization goes only with POST
-// /user/select, and X-Application-ID with everything else. Discovery's
-// health probes carry neither.
+// /user/select, and the application id, as both X-Application-ID and
+// application, with everything else. Discovery's health probes carry
+// neither.
 func TestCredentialPerOperation(t *testing.T) {
 	t.Parallel()
 	srv := usertest.Start(t)
@@ -233,8 +234,10 @@ func TestCredentialPerOperation(t *testing.T) {
 	_, _ = c.Providers(ctx)
 	_ = c.Clear(ctx)
 	_, _ = c.Select(ctx, nil)
-	for _, watch := range []func(context.Context, ...user.WatchOption) (*user.Stream, error){c.WatchProfile, c.WatchCheckIns} {
-		s, err := watch(ctx)
+	_, _ = c.SignOut(ctx)
+	_, _ = c.SignIn(ctx)
+	for _, watch := range []func(context.Context, *user.WatchOptions) (*user.Stream, error){c.WatchProfile, c.WatchCheckIns} {
+		s, err := watch(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +249,7 @@ func TestCredentialPerOperation(t *testing.T) {
 		t.Fatal(err)
 	}
 	port, _ := strconv.Atoi(portText)
-	if _, err := user.DiscoverPorts(ctx, "127.0.0.1", port, port); err != nil {
+	if _, err := user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: []int{port}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -254,6 +257,9 @@ func TestCredentialPerOperation(t *testing.T) {
 	health := 0
 	for _, r := range srv.Requests() {
 		app, auth := r.Header.Values("X-Application-ID"), r.Header.Values("Authorization")
+		if other := r.Header.Values("Application"); !slices.Equal(other, app) {
+			t.Errorf("%s %s carried X-Application-ID %q but application %q", r.Method, r.Path, app, other)
+		}
 		switch {
 		case r.OperationID == "":
 			health++
@@ -335,9 +341,9 @@ func TestCleartextCredentials(t *testing.T) {
 // TestCleartextCredentialsFromEnvironment checks that a base URL from
 // $PIECES_OS_URL is held to the same rule.
 func TestCleartextCredentialsFromEnvironment(t *testing.T) {
-	t.Setenv(user.EnvBaseURL, "http://example.invalid:39300")
+	t.Setenv(envBaseURL, "http://example.invalid:39300")
 	if c, err := user.New(user.WithApplicationID(apiAppID)); err == nil || !strings.Contains(err.Error(), "WithInsecureCredentials") {
-		t.Errorf("New with a remote $%s = %v, %v; want the clear-text refusal", user.EnvBaseURL, c, err)
+		t.Errorf("New with a remote $%s = %v, %v; want the clear-text refusal", envBaseURL, c, err)
 	}
 	if _, err := user.New(); err != nil {
 		t.Errorf("New without credentials: %v", err)
@@ -395,12 +401,12 @@ func TestRedirectsDropCredentials(t *testing.T) {
 		redirectTo.Store(other.URL)
 		c := faultClient(t, origin.URL)
 		_, err := c.Snapshot(t.Context())
-		if user.StatusCode(err) != http.StatusTemporaryRedirect {
+		if statusCode(err) != http.StatusTemporaryRedirect {
 			t.Errorf("Snapshot = %v, want the 307 as an *Error", err)
 		}
 		s := watchFast(t, c)
 		ev := awaitEvent(t, s, "refused handshake", isKind(user.EventDisconnected))
-		if user.StatusCode(ev.Err) != http.StatusTemporaryRedirect {
+		if statusCode(ev.Err) != http.StatusTemporaryRedirect {
 			t.Errorf("stream Err = %v, want the 307 as an *Error", ev.Err)
 		}
 		_ = s.Close()
@@ -459,10 +465,10 @@ func TestStreamMessageLimit(t *testing.T) {
 		route string
 		msg   string
 		kind  user.EventKind
-		watch func(*user.Client, context.Context, ...user.WatchOption) (*user.Stream, error)
+		watch func(*user.Client, context.Context, *user.WatchOptions) (*user.Stream, error)
 	}{
 		{"/user/stream", `{"id":"u1","name":"Ada"}`, user.EventProfile, (*user.Client).WatchProfile},
-		{"/user/last_checked_in/stream", `{"needsRefresh":true}`, user.EventCheckIn, (*user.Client).WatchCheckIns},
+		{"/user/last_checked_in/stream", `{"needsRefresh":true,"userId":"u1"}`, user.EventCheckIn, (*user.Client).WatchCheckIns},
 	} {
 		t.Run(tt.route, func(t *testing.T) {
 			t.Parallel()
@@ -502,14 +508,14 @@ func TestStreamMessageLimit(t *testing.T) {
 				wg.Wait()
 			})
 			c := faultClient(t, srv.URL)
-			s, err := tt.watch(c, t.Context(), user.WithReadLimit(limit), user.WithBackoff(time.Millisecond, 20*time.Millisecond))
+			s, err := tt.watch(c, t.Context(), &user.WatchOptions{ReadLimit: limit, Backoff: user.Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = s.Close() })
 			awaitEvent(t, s, "message at the limit", isKind(tt.kind))
 			ev := awaitEvent(t, s, "disconnected", isKind(user.EventDisconnected))
-			if !errors.Is(ev.Err, user.ErrMessageTooLarge) || !strings.Contains(ev.Err.Error(), "limit of 512 bytes") {
+			if !errors.Is(ev.Err, user.ErrResponseTooLarge) || !strings.Contains(ev.Err.Error(), "limit of 512 bytes") {
 				t.Errorf("Err = %v, want ErrMessageTooLarge naming the limit", ev.Err)
 			}
 			awaitEvent(t, s, "reconnected", isKind(user.EventConnected))
@@ -536,8 +542,8 @@ func TestHandshakeRefusalBodyIsBounded(t *testing.T) {
 	}
 	// coder/websocket keeps only the first KiB of a refused handshake's
 	// body, below MaxErrorBody.
-	if len(e.Body) == 0 || len(e.Body) > user.MaxErrorBody || strings.Trim(e.Body, "x") != "" {
-		t.Errorf("Body has %d bytes, want the beginning of the body, at most MaxErrorBody (%d)", len(e.Body), user.MaxErrorBody)
+	if len(e.Body) == 0 || len(e.Body) > maxErrorBody || strings.Trim(e.Body, "x") != "" {
+		t.Errorf("Body has %d bytes, want the beginning of the body, at most MaxErrorBody (%d)", len(e.Body), maxErrorBody)
 	}
 }
 

@@ -2,62 +2,63 @@ package user
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"net/http"
+
+	"github.com/pieces-go/pieces-os-client-go/gen"
 )
 
-// Select signs the Auth0 user u in and returns the resulting profile. It is
-// the one operation that sends the access token of WithAccessToken (as
-// "Authorization: Bearer <token>"), and the one that sends no
-// X-Application-ID. A nil u sends no body.
+// An application signs a person in and out with SignIn and SignOut, as
+// every application of the vendor does. Select and Clear are the User
+// API's own, lower-level routes: Select makes an Auth0 user, with its
+// access token, the signed-in user, which needs an Auth0 login the
+// application made itself; Clear forgets the signed-in user.
+
+// SignIn signs a person in the way the Pieces applications do: Pieces OS
+// opens its sign-in page in the browser and answers once the person has
+// finished there, with the profile of the user now signed in. That can
+// take minutes, so SignIn waits until ctx ends: give it a deadline, or a
+// context the person can cancel. A sign-in that failed or was abandoned
+// is answered with 500 (ErrInternal). Followers of WatchProfile see the
+// new profile. SignIn is a route of the OS API, outside the User API.
+//
+// POST /os/sign_in
+func (cl *Client) SignIn(ctx context.Context) (*Profile, error) {
+	return call[Profile](ctx, cl, &epSignIntoOs, (*gen.Client).SignIntoOs)
+}
+
+// SignOut signs the current user out of Pieces OS, and returns the users
+// it still knows (those a later SignIn may sign in again, for a list of
+// accounts to offer). Followers of WatchProfile see EventSignedOut.
+// SignOut is a route of the OS API, outside the User API.
+//
+// POST /os/sign_out
+func (cl *Client) SignOut(ctx context.Context) (*Users, error) {
+	return call[Users](ctx, cl, &epSignOutOfOs, (*gen.Client).SignOutOfOs)
+}
+
+// Select makes the Auth0 user u the signed-in user and returns the
+// resulting profile. It is the one operation that sends the access token
+// of WithAccessToken (as "Authorization: Bearer <token>") and not the
+// application id. A nil u sends no body. To sign a person in through the
+// browser, use SignIn.
 //
 // POST /user/select
-func (c *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
-	ctx, st, err := c.start(ctx, epSelectUser)
-	if err != nil {
-		return nil, err
-	}
-	body, ct, err := jsonBody(u)
-	if err != nil {
-		return nil, c.opError(st.ep.op, err)
-	}
-	r, err := c.gc.SelectUserWithBodyWithResponse(ctx, ct, body)
-	if err := c.finish(st, r, err, mediaJSON); err != nil {
-		return nil, err
-	}
-	return c.profile(st, r.JSON200, r.Body)
+func (cl *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
+	return call[Profile](ctx, cl, &epSelectUser, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
+		body, ct, err := jsonBody(u)
+		if err != nil {
+			return nil, err
+		}
+		return g.SelectUserWithBody(ctx, ct, body, e...)
+	})
 }
 
-// Clear signs the current user out of Pieces OS. Followers of WatchProfile
-// then see EventSignedOut.
+// Clear forgets the signed-in user; followers of WatchProfile see
+// EventSignedOut. To sign a person out as the applications do, use
+// SignOut.
 //
 // POST /user/clear
-func (c *Client) Clear(ctx context.Context) error {
-	ctx, st, err := c.start(ctx, epClearUser)
-	if err != nil {
-		return err
-	}
-	r, err := c.gc.ClearUserWithResponse(ctx)
-	return c.finish(st, r, err, "")
-}
-
-// AccessToken returns the signed-in user's access token, which Pieces OS
-// sends as plain text, without the white space around it. An empty text
-// is ErrMalformedResponse.
-//
-// GET /user/access_token
-func (c *Client) AccessToken(ctx context.Context) (string, error) {
-	ctx, st, err := c.start(ctx, epUserAccessToken)
-	if err != nil {
-		return "", err
-	}
-	r, err := c.gc.UserAccessTokenWithResponse(ctx)
-	if err := c.finish(st, r, err, mediaText); err != nil {
-		return "", err
-	}
-	s := strings.TrimSpace(string(r.Body))
-	if s == "" {
-		return "", c.opError(st.ep.op, fmt.Errorf("%w: the body is empty", ErrMalformedResponse))
-	}
-	return s, nil
+func (cl *Client) Clear(ctx context.Context) error {
+	_, err := call[struct{}](ctx, cl, &epClearUser, (*gen.Client).ClearUser)
+	return err
 }

@@ -13,16 +13,20 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// DiscoverInstance reads the port file first. Here a fake plays a staging
-// build of Pieces OS and the example writes its port file itself; a
-// program passes the zero DiscoverOptions to read the real one.
-func ExampleDiscoverInstance() {
-	srv, err := usertest.NewServer(usertest.WithVersion("12.6.29-staging"))
+// Discover reads the port files first. Here a fake plays a staging build
+// of Pieces OS and the example writes its port file itself; a program
+// passes nil options to read the files Pieces OS writes.
+func ExampleDiscover() {
+	srv, err := usertest.NewServer()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
+	if err := srv.SetVersion("12.6.29-staging"); err != nil {
+		fmt.Println(err)
+		return
+	}
 	dir, err := os.MkdirTemp("", "pieces-example-")
 	if err != nil {
 		fmt.Println(err)
@@ -37,36 +41,40 @@ func ExampleDiscoverInstance() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	inst, err := user.DiscoverInstance(ctx, user.DiscoverOptions{PortFile: portFile})
+	inst, err := user.Discover(ctx, &user.DiscoverOptions{PortFile: portFile})
 	switch {
 	case errors.Is(err, user.ErrMigrating):
 		fmt.Println("Pieces OS at", inst.URL, "is migrating; try again shortly")
 		return
 	case err != nil:
-		fmt.Println(err) // says what was tried and how to start Pieces OS
+		fmt.Println(err) // says which port files and ports were tried
 		return
 	}
-	fmt.Println("found through the", inst.Source)
-	fmt.Println("ready:", inst.Ready, "kind:", inst.Kind())
-	if err := user.DefaultVersionWindow().Check(inst.Version); err != nil {
+	fmt.Println("found through the port file:", inst.PortFile == portFile)
+	fmt.Println("ready:", inst.Health.Ready, "pre-release:", inst.Version.Pre)
+	if err := inst.Version.Check(); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(inst.Version, "is supported")
 	// Output:
-	// found through the port file
-	// ready: true kind: staging
+	// found through the port file: true
+	// ready: true pre-release: staging
 	// 12.6.29-staging is supported
 }
 
 // Version and Health ask a Pieces OS directly.
 func ExampleClient_Version() {
-	srv, err := usertest.NewServer(usertest.WithVersion("13.1.0"))
+	srv, err := usertest.NewServer()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
+	if err := srv.SetVersion("13.1.0"); err != nil {
+		fmt.Println(err)
+		return
+	}
 	c, err := user.New(user.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
@@ -78,18 +86,18 @@ func ExampleClient_Version() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("health:", h.State)
+	fmt.Println("ready:", h.Ready)
 	v, err := c.Version(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("version:", v.Major, v.Minor, v.Patch, v.Kind())
-	if err := user.DefaultVersionWindow().Check(v); errors.Is(err, user.ErrIncompatibleVersion) {
+	fmt.Println("version:", v.Major, v.Minor, v.Patch)
+	if err := v.Check(); errors.Is(err, user.ErrIncompatibleVersion) {
 		fmt.Println(err)
 	}
 	// Output:
-	// health: ready
-	// version: 13 1 0 production
-	// user: version of Pieces OS outside the supported window: Pieces OS 13.1.0 is not older than 13.0.0; update this client library
+	// ready: true
+	// version: 13 1 0
+	// user: version of Pieces OS not supported: Pieces OS 13.1.0 is newer than 12.x; update this package
 }

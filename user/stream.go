@@ -2,12 +2,11 @@ package user
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,43 +17,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+	"github.com/pieces-go/pieces-os-client-go/internal/lossless"
 )
 
-// Defaults of the watch options.
+// How a Stream keeps undelivered events (see the package documentation).
 const (
-	// DefaultReadLimit bounds the size of one stream message unless
-	// WithReadLimit says otherwise.
-	DefaultReadLimit int64 = 8 << 20
-	// DefaultBackoffMin is the first wait before a reconnection.
-	DefaultBackoffMin = 100 * time.Millisecond
-	// DefaultBackoffMax is the longest wait before a reconnection.
-	DefaultBackoffMax = 30 * time.Second
-	// DefaultPingInterval is the time between two pings on a connection.
-	DefaultPingInterval = 15 * time.Second
-	// DefaultPingTimeout is how long a ping may wait for its answer.
-	DefaultPingTimeout = 10 * time.Second
-	// DefaultDialTimeout bounds one WebSocket handshake.
-	DefaultDialTimeout = 10 * time.Second
+	maxPendingState = 16  // connection-state events queued for the consumer
+	maxRawExcerpt   = 256 // bytes of a malformed message kept in Event.Raw
 )
-
-// MaxRawExcerpt bounds Event.Raw: a malformed message is cut to this many
-// bytes.
-const MaxRawExcerpt = 256
-
-// MaxPendingStateEvents is how many connection-state events a Stream holds
-// for a consumer that does not read; beyond it the oldest are dropped.
-const MaxPendingStateEvents = 16
-
-// ErrMessageTooLarge is wrapped by the Err of an EventDisconnected when a
-// message exceeded the limit set by WithReadLimit.
-var ErrMessageTooLarge = errors.New("stream message exceeds the read limit")
-
-// ErrStreamUnsupported is matched by the Err of an EventDisconnected when
-// Pieces OS answered the WebSocket handshake with 404: this build of Pieces
-// OS does not serve the stream (some builds lack the check-in stream). The
-// Err is still an *Error with StatusCode 404, so errors.Is(err, ErrNotFound)
-// holds as well. See WatchCheckIns for what the Stream does next.
-var ErrStreamUnsupported = errors.New("this Pieces OS does not serve the stream")
 
 // EventKind says what an Event reports.
 type EventKind int
@@ -63,15 +33,16 @@ type EventKind int
 const (
 	// EventProfile: Pieces OS sent the signed-in user, in Event.Profile.
 	EventProfile EventKind = iota + 1
-	// EventSignedOut: Pieces OS said that no user is signed in.
+	// EventSignedOut: nobody is signed in. On the check-in stream,
+	// Event.CheckIn holds the message that said so.
 	EventSignedOut
-	// EventCheckIn: Pieces OS sent the check-in state, in Event.CheckIn.
+	// EventCheckIn: Pieces OS sent the check-in state of a signed-in user,
+	// in Event.CheckIn.
 	EventCheckIn
 	// EventConnected: the WebSocket handshake succeeded.
 	EventConnected
 	// EventDisconnected: a connection ended or could not be made; Event.Err
-	// says why (errors.Is(ev.Err, ErrStreamUnsupported) when this Pieces OS
-	// has no such stream). A reconnection follows.
+	// says why. A reconnection follows.
 	EventDisconnected
 	// EventRetrying: the Stream waits Event.RetryIn before it dials again.
 	EventRetrying
@@ -80,27 +51,13 @@ const (
 	EventMalformed
 )
 
-// String returns a short lower-case name such as "profile" or
-// "disconnected", or "EventKind(n)" for a value that is not a kind.
+// String returns a short name such as "profile" or "signed-out".
 func (k EventKind) String() string {
-	switch k {
-	case EventProfile:
-		return "profile"
-	case EventSignedOut:
-		return "signed-out"
-	case EventCheckIn:
-		return "check-in"
-	case EventConnected:
-		return "connected"
-	case EventDisconnected:
-		return "disconnected"
-	case EventRetrying:
-		return "retrying"
-	case EventMalformed:
-		return "malformed"
-	default:
-		return fmt.Sprintf("EventKind(%d)", int(k))
+	names := [...]string{EventProfile: "profile", EventSignedOut: "signed-out", EventCheckIn: "check-in", EventConnected: "connected", EventDisconnected: "disconnected", EventRetrying: "retrying", EventMalformed: "malformed"}
+	if k > 0 && int(k) < len(names) {
+		return names[k]
 	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
 }
 
 // Event is one thing that happened on a Stream. Kind says which fields are
@@ -109,126 +66,86 @@ type Event struct {
 	// Kind says what happened.
 	Kind EventKind
 	// Profile is the signed-in user, for EventProfile. Its Raw method
-	// returns the message as Pieces OS sent it, and Update given it (once
-	// changed) sends back the members this version does not know.
+	// returns the message, and Update given it sends back what this
+	// version does not know.
 	Profile *Profile
-	// CheckIn is the check-in state, for EventCheckIn.
+	// CheckIn is the check-in message, for EventCheckIn, and for an
+	// EventSignedOut of the check-in stream.
 	CheckIn *UserLastCheckedInStreamOutput
-	// Err is the cause of an EventDisconnected or an EventMalformed. A
-	// handshake answered with an HTTP status is an *Error, so
-	// errors.Is(ev.Err, ErrNotSignedIn) works; other causes are an *OpError.
+	// Err is the cause of an EventDisconnected or an EventMalformed, an
+	// *Error: a handshake answered with a status has its StatusCode
+	// (errors.Is(ev.Err, ErrNotFound) means this Pieces OS lacks the
+	// stream), and a Pieces OS that could not be reached matches
+	// ErrUnreachable.
 	Err error
 	// RetryIn is the wait announced by EventRetrying.
 	RetryIn time.Duration
 	// Attempt, for EventRetrying, counts the connections in a row that
-	// failed or ended before they were healthy, from 1. It starts again at
-	// 1 after a healthy connection.
+	// failed or ended before they were healthy, from 1.
 	Attempt int
 	// Raw is the beginning of the message of an EventMalformed, at most
-	// MaxRawExcerpt bytes, with the client's credentials replaced should
-	// the message quote them.
+	// 256 bytes, with the client's credentials replaced.
 	Raw []byte
 }
 
-// WatchOption configures WatchProfile and WatchCheckIns.
-type WatchOption func(*watchConfig) error
-
-type watchConfig struct {
-	readLimit    int64
-	backoffMin   time.Duration
-	backoffMax   time.Duration
-	pingInterval time.Duration
-	pingTimeout  time.Duration
-	dialTimeout  time.Duration
+// WatchOptions tunes WatchProfile and WatchCheckIns; the zero value, or a
+// nil *WatchOptions, gives the defaults.
+type WatchOptions struct {
+	// ReadLimit bounds one message in bytes; a larger one ends the
+	// connection with an EventDisconnected whose Err wraps
+	// ErrResponseTooLarge. 0 means 8 MiB.
+	ReadLimit int64
+	// Backoff bounds the wait before a reconnection; the zero Backoff
+	// waits from 100 ms to 5 s, so that a restarted Pieces OS is back on
+	// the stream within about 5 s. While Pieces OS stays down, that costs
+	// one refused connection every 2.5 to 5 s (and, for a Client that
+	// follows Pieces OS, one search for it, a few milliseconds when
+	// nothing listens).
+	Backoff Backoff
+	// PingInterval is the time between two pings on a connection; 0 means
+	// 15 s, a negative value sends none.
+	PingInterval time.Duration
+	// PingTimeout is how long a ping waits for its answer before the
+	// connection is dropped; 0 means 10 s.
+	PingTimeout time.Duration
+	// DialTimeout bounds one WebSocket handshake; 0 means 10 s.
+	DialTimeout time.Duration
 }
 
-func defaultWatchConfig() watchConfig {
-	return watchConfig{
-		readLimit:    DefaultReadLimit,
-		backoffMin:   DefaultBackoffMin,
-		backoffMax:   DefaultBackoffMax,
-		pingInterval: DefaultPingInterval,
-		pingTimeout:  DefaultPingTimeout,
-		dialTimeout:  DefaultDialTimeout,
+// withDefaults checks o and fills in its zero fields.
+func (o *WatchOptions) withDefaults() (WatchOptions, error) {
+	w := WatchOptions{}
+	if o != nil {
+		w = *o
 	}
-}
-
-// WithReadLimit bounds the size of one message in bytes. A larger message
-// ends the connection with an EventDisconnected whose Err wraps
-// ErrMessageTooLarge, and the Stream reconnects. The default is
-// DefaultReadLimit.
-func WithReadLimit(n int64) WatchOption {
-	return func(c *watchConfig) error {
-		if n <= 0 {
-			return fmt.Errorf("%w: WithReadLimit: %d is not positive", ErrInvalidInput, n)
-		}
-		c.readLimit = n
-		return nil
+	if w.ReadLimit < 0 || w.PingTimeout < 0 || w.DialTimeout < 0 {
+		return w, fmt.Errorf("%w: WatchOptions: a negative ReadLimit, PingTimeout or DialTimeout", ErrInvalidInput)
 	}
-}
-
-// WithBackoff sets the bounds of the wait before a reconnection. The wait
-// after the n-th failure in a row is drawn at random between
-// max(lo, d/2) and d, where d = min(lo*2^(n-1), hi). The defaults are
-// DefaultBackoffMin and DefaultBackoffMax.
-func WithBackoff(lo, hi time.Duration) WatchOption {
-	return func(c *watchConfig) error {
-		if lo <= 0 {
-			return fmt.Errorf("%w: WithBackoff: minimum %v is not positive", ErrInvalidInput, lo)
-		}
-		if hi < lo {
-			return fmt.Errorf("%w: WithBackoff: maximum %v is below minimum %v", ErrInvalidInput, hi, lo)
-		}
-		c.backoffMin, c.backoffMax = lo, hi
-		return nil
+	if w.Backoff == (Backoff{}) {
+		w.Backoff = Backoff{Min: 100 * time.Millisecond, Max: 5 * time.Second}
 	}
-}
-
-// WithPingInterval sets the time between two pings on a connection; zero
-// turns pings off. The default is DefaultPingInterval.
-func WithPingInterval(d time.Duration) WatchOption {
-	return func(c *watchConfig) error {
-		if d < 0 {
-			return fmt.Errorf("%w: WithPingInterval: %v is negative", ErrInvalidInput, d)
-		}
-		c.pingInterval = d
-		return nil
+	if err := w.Backoff.check("WatchOptions.Backoff"); err != nil {
+		return w, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
-}
-
-// WithPingTimeout sets how long a ping waits for its answer before the
-// connection is deemed dead and dropped. The default is DefaultPingTimeout.
-func WithPingTimeout(d time.Duration) WatchOption {
-	return func(c *watchConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithPingTimeout: %v is not positive", ErrInvalidInput, d)
-		}
-		c.pingTimeout = d
-		return nil
-	}
-}
-
-// WithDialTimeout bounds one WebSocket handshake. The default is
-// DefaultDialTimeout.
-func WithDialTimeout(d time.Duration) WatchOption {
-	return func(c *watchConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithDialTimeout: %v is not positive", ErrInvalidInput, d)
-		}
-		c.dialTimeout = d
-		return nil
-	}
+	w.ReadLimit = cmp.Or(w.ReadLimit, 8<<20)
+	w.PingInterval = cmp.Or(w.PingInterval, 15*time.Second)
+	w.PingTimeout = cmp.Or(w.PingTimeout, 10*time.Second)
+	w.DialTimeout = cmp.Or(w.DialTimeout, 10*time.Second)
+	return w, nil
 }
 
 // Stream follows one WebSocket stream of Pieces OS and reconnects on its
-// own. Get one from WatchProfile or WatchCheckIns, receive from Events, and
-// end it with Close or by cancelling the context given to Watch*. Its
+// own. Get one from WatchProfile or WatchCheckIns, receive from Events,
+// and end it with Close or by cancelling the context given to Watch*. Its
 // methods are safe for concurrent use.
-type Stream struct {
-	events chan Event
-	notify chan struct{} // a token tells deliver that the queue changed
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+type Stream struct{ s *stream }
+
+type stream struct {
+	events    chan Event
+	notify    chan struct{} // a token tells deliver that the queue changed
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	connected atomic.Bool
 
 	mu    sync.Mutex
 	queue []pending // undelivered events, oldest first
@@ -240,155 +157,93 @@ type pending struct {
 	ev  Event
 }
 
-// String describes the Stream without its internals, which its goroutines
-// change while it runs: printing a *Stream with %v or %+v neither races
-// with them nor shows the events it holds.
-func (s *Stream) String() string { return "user.Stream" }
-
-// GoString does the same for %#v.
-func (s *Stream) GoString() string { return "&user.Stream{}" }
-
 // Events returns the channel of events. It is closed once the Stream has
 // ended; events not yet received then are dropped.
-func (s *Stream) Events() <-chan Event { return s.events }
+func (s *Stream) Events() <-chan Event {
+	if s == nil || s.s == nil {
+		return nil
+	}
+	return s.s.events
+}
+
+// Connected reports whether the Stream has a connection to Pieces OS now:
+// from its EventConnected to its next EventDisconnected, as the Stream
+// sees them (the consumer may not have received them yet).
+func (s *Stream) Connected() bool {
+	return s != nil && s.s != nil && s.s.connected.Load()
+}
 
 // Close ends the Stream: it closes the socket with a normal closure, waits
 // until every goroutine of the Stream has exited and closes Events. It may
 // be called any number of times, from any goroutine (the one receiving
 // from Events included), and always returns nil.
 func (s *Stream) Close() error {
-	if s == nil || s.cancel == nil {
-		return nil // not made by Watch*: nothing runs
+	if s == nil || s.s == nil {
+		return nil
 	}
-	s.cancel()
-	s.wg.Wait()
+	s.s.cancel()
+	s.s.wg.Wait()
 	return nil
 }
 
-// WatchProfile follows /user/stream (operation streamUser): Pieces OS sends
-// the signed-in user when the connection opens and again each time it
-// changes. Each text message that is a JSON object is an EventProfile,
-// decoded by the rule of the HTTP calls (unknown members ignored, absent
-// members left at their zero value); a message that is not a JSON object at
-// all (empty, null, a bare string or other text) means that no user is
-// signed in and is an EventSignedOut; a message that is not valid UTF-8, or
-// starts like an object but is not valid JSON or has a member of the wrong
-// type, is an EventMalformed.
+// WatchProfile follows /user/stream: Pieces OS sends the signed-in user
+// when the connection opens and again each time it changes. A message that
+// is a JSON object is an EventProfile, decoded as the calls decode
+// answers; a message that is not a JSON object at all (empty, null, a bare
+// string) says that nobody is signed in: an EventSignedOut; a message that
+// is not valid UTF-8 or starts like an object but is not JSON is an
+// EventMalformed.
 //
-// Profile and signed-out events are conflated: a consumer that reads
-// slowly skips intermediate states but always receives the newest one.
-// Connection-state events are queued, at most MaxPendingStateEvents of
-// them. See the package documentation for the whole policy.
+// WatchProfile fails only when opts is invalid; failures to connect arrive
+// as events, and the Stream retries until it is closed or ctx ends.
 //
-// WatchProfile fails only when an option is invalid; failures to connect
-// arrive as events, and the Stream retries until it is closed or ctx ends.
-// A 404 on the handshake is handled as WatchCheckIns describes.
-func (c *Client) WatchProfile(ctx context.Context, opts ...WatchOption) (*Stream, error) {
-	return c.watch(ctx, streamRoute{op: OpStreamUser, path: epStreamUser.path, classify: classifyProfileMessage}, opts)
+// WebSocket /user/stream
+func (cl *Client) WatchProfile(ctx context.Context, opts *WatchOptions) (*Stream, error) {
+	return cl.watch(ctx, &epStreamUser, classifyProfile, opts)
 }
 
-// WatchCheckIns follows /user/last_checked_in/stream (operation
-// streamUserLastCheckedIn): Pieces OS sends the check-in state as it
-// changes. Each text message that is a JSON object is an EventCheckIn,
-// decoded by the rule of the HTTP calls (an absent needsRefresh is false);
-// anything else is an EventMalformed.
-//
-// Check-in events are conflated: a consumer that reads slowly skips
-// intermediate check-ins but always receives the newest one.
-// Connection-state events are queued, at most MaxPendingStateEvents of
-// them. See the package documentation for the whole policy.
-//
-// WatchCheckIns fails only when an option is invalid; failures to connect
-// arrive as events, and the Stream retries until it is closed or ctx ends.
+// WatchCheckIns follows /user/last_checked_in/stream, where Pieces OS sends
+// the check-in state as it changes: an EventCheckIn for a signed-in user,
+// and an EventSignedOut, with the message in Event.CheckIn, for one whose
+// userId is empty, which is how Pieces OS says that nobody is signed in
+// (the message then also has no time). Anything that is not a JSON object
+// is an EventMalformed.
 //
 // Some builds of Pieces OS have no check-in stream and answer the
-// handshake with 404. The Stream then reports an EventDisconnected whose
-// Err matches ErrStreamUnsupported and keeps trying, but slowly: every
-// wait after such an answer is the maximum backoff (WithBackoff), so that
-// a Pieces OS updated or restarted in the meantime is found again without
-// the client hammering one that lacks the route. A consumer that has no
-// use for a Stream that may never deliver closes it when it sees
-// ErrStreamUnsupported.
-func (c *Client) WatchCheckIns(ctx context.Context, opts ...WatchOption) (*Stream, error) {
-	return c.watch(ctx, streamRoute{op: OpStreamUserLastCheckedIn, path: epStreamUserLastCheckedIn.path, classify: classifyCheckInMessage}, opts)
+// handshake with 404: the Stream reports an EventDisconnected whose Err
+// matches ErrNotFound and keeps trying, but only at the longest wait of
+// WatchOptions.Backoff, so that a Pieces OS updated meanwhile is found
+// again. A consumer with no use for such a Stream closes it.
+//
+// WebSocket /user/last_checked_in/stream
+func (cl *Client) WatchCheckIns(ctx context.Context, opts *WatchOptions) (*Stream, error) {
+	return cl.watch(ctx, &epStreamUserLastCheckedIn, classifyCheckIn, opts)
 }
 
-// streamRoute describes one of the two streams.
-type streamRoute struct {
-	op       string
-	path     string
-	classify func(data []byte) Event // for text messages
-}
-
-// watcher holds what the goroutines of one Stream share and never change.
+// watcher holds what the goroutines of one Stream share.
 type watcher struct {
-	s      *Stream
-	c      *Client // for hiding the credentials in errors
-	route  streamRoute
-	cfg    watchConfig
-	url    string
-	hc     *http.Client
-	header http.Header
+	s        *stream
+	c        *client
+	ep       *endpoint
+	classify func(data []byte) Event
+	opts     WatchOptions
 }
 
-func (c *Client) watch(ctx context.Context, route streamRoute, opts []WatchOption) (*Stream, error) {
-	if c == nil {
-		return nil, fmt.Errorf("user: %s: %w: nil *Client", route.op, ErrInvalidInput)
+func (cl *Client) watch(ctx context.Context, ep *endpoint, classify func([]byte) Event, opts *WatchOptions) (*Stream, error) {
+	c, err := cl.start(ctx, ep)
+	if err != nil {
+		return nil, err
 	}
-	if c.base == nil || c.hc == nil {
-		return nil, fmt.Errorf("user: %s: %w: the Client was not created with New", route.op, ErrInvalidInput)
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, c.fail(ep.op, 0, nil, err)
 	}
-	if ctx == nil {
-		return nil, fmt.Errorf("user: %s: %w: nil context", route.op, ErrInvalidInput)
-	}
-	cfg := defaultWatchConfig()
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("user: %s: %w", route.op, err)
-		}
-	}
-	header := http.Header{}
-	if c.appID != "" {
-		header.Set("X-Application-ID", c.appID)
-	}
-	// An empty User-Agent value keeps net/http from sending its own.
-	header["User-Agent"] = []string{c.userAgent}
-
 	ctx, cancel := context.WithCancel(ctx)
-	s := &Stream{
-		events: make(chan Event),
-		notify: make(chan struct{}, 1),
-		cancel: cancel,
-	}
-	w := &watcher{
-		s:      s,
-		c:      c,
-		route:  route,
-		cfg:    cfg,
-		url:    streamURL(c.base, route.path),
-		hc:     c.hc,
-		header: header,
-	}
+	s := &stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
+	w := &watcher{s: s, c: c, ep: ep, classify: classify, opts: o}
 	s.wg.Go(func() { w.run(ctx) })
 	s.wg.Go(func() { s.deliver(ctx) })
-	return s, nil
-}
-
-// streamURL turns the HTTP base URL into the WebSocket URL of route: ws for
-// http, wss for https, with the base path kept as a prefix.
-func streamURL(base *url.URL, route string) string {
-	u := *base
-	if u.Scheme == "https" {
-		u.Scheme = "wss"
-	} else {
-		u.Scheme = "ws"
-	}
-	u.Path = strings.TrimRight(base.Path, "/") + route
-	u.RawPath = ""
-	return u.String()
+	return &Stream{s}, nil
 }
 
 // run owns the connection: it dials, serves the connection until it ends,
@@ -396,7 +251,7 @@ func streamURL(base *url.URL, route string) string {
 func (w *watcher) run(ctx context.Context) {
 	failures := 0
 	for {
-		healthy, unsupported := w.connect(ctx)
+		healthy, cause := w.connect(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -404,81 +259,82 @@ func (w *watcher) run(ctx context.Context) {
 			failures = 0
 		}
 		failures++
-		delay := backoffDelay(failures, w.cfg.backoffMin, w.cfg.backoffMax, rand.Int64N)
-		if unsupported {
-			delay = w.cfg.backoffMax // see WatchCheckIns
+		delay := w.opts.Backoff.delay(failures, w.c.jitter)
+		if e, ok := errors.AsType[*Error](cause); ok && e.StatusCode == http.StatusNotFound {
+			delay = w.opts.Backoff.Max // see WatchCheckIns
 		}
+		w.c.log.Debug("user: stream waits", "op", w.ep.op, "wait", delay, "attempt", failures)
 		w.s.push(Event{Kind: EventRetrying, RetryIn: delay, Attempt: failures})
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if sleep(ctx, delay) != nil {
 			return
 		}
 	}
 }
 
 // connect makes one connection and serves it until it ends. It reports
-// whether the connection was healthy, and whether the handshake was
-// answered with 404 (the stream is unsupported).
-func (w *watcher) connect(ctx context.Context) (healthy, unsupported bool) {
-	dctx, cancel := context.WithTimeout(ctx, w.cfg.dialTimeout)
-	conn, resp, err := websocket.Dial(dctx, w.url, &websocket.DialOptions{
-		HTTPClient: w.hc,
-		HTTPHeader: w.header,
-	})
+// whether the connection was healthy and why it ended.
+func (w *watcher) connect(ctx context.Context) (healthy bool, cause error) {
+	u, err := w.url(ctx)
+	if err != nil {
+		return false, w.disconnected(ctx, w.c.fail(w.ep.op, 0, nil, err))
+	}
+	header := http.Header{}
+	w.c.header(header, w.ep)
+	header.Del("Accept")
+	dctx, cancel := context.WithTimeout(ctx, w.opts.DialTimeout)
+	conn, resp, err := websocket.Dial(dctx, u.String(), &websocket.DialOptions{HTTPClient: w.c.hc, HTTPHeader: header})
 	cancel()
 	if err != nil {
-		cause := w.dialError(resp, err)
-		if ctx.Err() == nil {
-			w.s.push(Event{Kind: EventDisconnected, Err: cause})
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			var body []byte
+			if resp.Body != nil {
+				body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
+				resp.Body.Close()
+			}
+			return false, w.disconnected(ctx, w.c.fail(w.ep.op, resp.StatusCode, body, nil))
 		}
-		return false, errors.Is(cause, ErrStreamUnsupported)
+		err = reachError(u, err)
+		if errors.Is(err, ErrUnreachable) && w.c.addr.find != nil {
+			w.c.addr.refind(ctx, u.Host, w.c.log)
+		}
+		return false, w.disconnected(ctx, w.c.fail(w.ep.op, 0, nil, err))
 	}
-	conn.SetReadLimit(w.cfg.readLimit)
+	conn.SetReadLimit(w.opts.ReadLimit)
+	w.s.connected.Store(true)
+	w.c.log.Debug("user: stream connected", "op", w.ep.op, "url", u.String())
 	w.s.push(Event{Kind: EventConnected})
-	healthy, cause := w.serve(ctx, conn)
+	healthy, cause = w.serve(ctx, conn)
+	w.s.connected.Store(false)
+	return healthy, w.disconnected(ctx, cause)
+}
+
+// disconnected reports the end of a connection, unless the Stream is
+// ending, and returns its cause.
+func (w *watcher) disconnected(ctx context.Context, cause error) error {
 	if ctx.Err() == nil {
+		w.c.log.Debug("user: stream disconnected", "op", w.ep.op, "cause", cause)
 		w.s.push(Event{Kind: EventDisconnected, Err: cause})
 	}
-	return healthy, false
+	return cause
 }
 
-// unsupportedStream is the *Error of a handshake answered with 404. It
-// matches ErrStreamUnsupported besides everything the *Error matches.
-type unsupportedStream struct{ answer *Error }
-
-func (e unsupportedStream) Error() string {
-	return e.answer.Error() + ": " + ErrStreamUnsupported.Error()
-}
-
-// Is reports whether target is ErrStreamUnsupported; errors.Is goes on to
-// the *Error through Unwrap.
-func (e unsupportedStream) Is(target error) bool { return target == ErrStreamUnsupported }
-
-// Unwrap returns the *Error of the answer.
-func (e unsupportedStream) Unwrap() error { return e.answer }
-
-// dialError describes a failed handshake: an *Error when Pieces OS
-// answered with a status other than 101, an *OpError otherwise. Like the
-// errors of the HTTP calls, neither shows the credentials should Pieces OS
-// echo them.
-func (w *watcher) dialError(resp *http.Response, err error) error {
-	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-		var body []byte
-		if resp.Body != nil {
-			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-			_ = resp.Body.Close()
+// url is the WebSocket address of the stream at the current address of
+// Pieces OS: ws for http, wss for https, the base path kept.
+func (w *watcher) url(ctx context.Context) (*url.URL, error) {
+	a := w.c.addr
+	if a.get() == nil {
+		if _, err := a.locate(ctx, "", w.c.log); err != nil {
+			return nil, err
 		}
-		// Redact, then cut, as for the HTTP calls.
-		e := &Error{Op: w.route.op, StatusCode: resp.StatusCode, Body: cutText(strings.TrimSpace(w.c.redact(string(body))), MaxErrorBody)}
-		if e.StatusCode == http.StatusNotFound {
-			return unsupportedStream{e}
-		}
-		return e
 	}
-	return w.c.opError(w.route.op, fmt.Errorf("handshake failed: %w", err))
+	u := *a.get()
+	if u.Scheme == "https" {
+		u.Scheme = "wss"
+	} else {
+		u.Scheme = "ws"
+	}
+	u.Path = strings.TrimRight(u.Path, "/") + w.ep.path
+	return &u, nil
 }
 
 // serve reads conn until it fails or ctx ends, pushing one event per
@@ -492,39 +348,35 @@ func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool
 		defer close(closed)
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	})
-
 	// Pings end with the connection, not with ctx: the end of ctx closes
 	// the socket normally, which fails a ping under way anyway.
 	pingCtx, stopPing := context.WithCancel(context.WithoutCancel(ctx))
-	var (
-		pingWG  sync.WaitGroup
-		pingErr error
-		ponged  atomic.Bool
-	)
-	if w.cfg.pingInterval > 0 {
+	var pingWG sync.WaitGroup
+	var pingErr error
+	var ponged atomic.Bool
+	if w.opts.PingInterval > 0 {
 		pingWG.Go(func() { pingErr = w.keepAlive(pingCtx, conn, &ponged) })
 	}
 
 	received := false
 	var readErr error
 	for {
-		// The read is not bound to ctx: closing the socket ends it, and a
-		// cancelled read context would drop the socket without a close
-		// frame.
+		// The read is not bound to ctx: closing the socket ends it, while a
+		// cancelled read would drop the socket without a close frame.
 		typ, data, err := conn.Read(context.Background())
 		if err != nil {
 			readErr = err
 			break
 		}
 		received = true
-		ev := w.route.classify(data)
+		ev := w.classify(data)
 		if typ != websocket.MessageText {
-			ev = malformed(w.route.op, data, "binary message where text was expected")
+			ev = malformed(w.ep.op, data, "binary message where text was expected")
 		}
 		if ev.Kind == EventMalformed {
-			// The excerpt is cut again after redacting the whole
-			// message, so that no part of a credential survives the cut.
-			ev.Raw = []byte(cutText(w.c.redact(string(data)), MaxRawExcerpt))
+			// Redact the whole message, then cut it, so that no part of a
+			// credential survives the cut.
+			ev.Raw = []byte(cutText(w.c.redact(string(data)), maxRawExcerpt))
 		}
 		w.s.push(ev)
 	}
@@ -536,19 +388,23 @@ func (w *watcher) serve(ctx context.Context, conn *websocket.Conn) (healthy bool
 	} else {
 		<-closed
 	}
-
 	healthy = received || ponged.Load()
-	if pingErr != nil {
-		return healthy, pingErr
+	switch {
+	case pingErr != nil:
+		return healthy, w.c.fail(w.ep.op, 0, nil, pingErr)
+	case errors.Is(readErr, websocket.ErrMessageTooBig):
+		return healthy, w.c.fail(w.ep.op, 0, nil, fmt.Errorf("%w: a message exceeded the limit of %d bytes", ErrResponseTooLarge, w.opts.ReadLimit))
+	case websocket.CloseStatus(readErr) != -1:
+		return healthy, w.c.fail(w.ep.op, 0, nil, fmt.Errorf("closed by Pieces OS with status %d: %w", int(websocket.CloseStatus(readErr)), readErr))
 	}
-	return healthy, w.readError(readErr)
+	return healthy, w.c.fail(w.ep.op, 0, nil, fmt.Errorf("connection lost: %w", readErr))
 }
 
 // keepAlive pings conn every interval. When a ping goes unanswered for the
-// timeout it drops the connection and returns the cause; it returns nil when
-// ctx is cancelled or the connection closed for another reason.
+// timeout it drops the connection and returns the cause; it returns nil
+// when ctx is cancelled or the connection closed for another reason.
 func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *atomic.Bool) error {
-	t := time.NewTicker(w.cfg.pingInterval)
+	t := time.NewTicker(w.opts.PingInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -556,76 +412,29 @@ func (w *watcher) keepAlive(ctx context.Context, conn *websocket.Conn, ponged *a
 			return nil
 		case <-t.C:
 		}
-		pctx, cancel := context.WithTimeout(ctx, w.cfg.pingTimeout)
+		pctx, cancel := context.WithTimeout(ctx, w.opts.PingTimeout)
 		err := conn.Ping(pctx)
 		cancel()
 		switch {
 		case err == nil:
 			ponged.Store(true)
 		case errors.Is(err, context.DeadlineExceeded):
-			// The ping, or the write of it, ran out of time. The reader
-			// may already have seen the socket close as a result and
-			// cancelled ctx: this is still the cause to report.
+			// The reader may have seen the socket close as a result
+			// already: this is still the cause to report.
 			_ = conn.CloseNow()
-			return &OpError{Op: w.route.op, Err: fmt.Errorf("no answer to a ping within %v: %w", w.cfg.pingTimeout, err)}
+			return fmt.Errorf("no answer to a ping within %v: %w", w.opts.PingTimeout, err)
 		default:
 			return nil
 		}
 	}
 }
 
-// readError describes why reading a connection failed. The close reason
-// comes from Pieces OS, so the credentials are hidden from it.
-func (w *watcher) readError(err error) error {
-	switch {
-	case errors.Is(err, websocket.ErrMessageTooBig):
-		return &OpError{Op: w.route.op, Err: fmt.Errorf("%w: a message exceeded the limit of %d bytes", ErrMessageTooLarge, w.cfg.readLimit)}
-	case websocket.CloseStatus(err) != -1:
-		return w.c.opError(w.route.op, fmt.Errorf("closed by Pieces OS with status %d: %w", int(websocket.CloseStatus(err)), err))
-	default:
-		return w.c.opError(w.route.op, fmt.Errorf("connection lost: %w", err))
-	}
-}
-
-// backoffDelay returns the wait after the n-th failure in a row (n >= 1):
-// a random duration between max(lo, d/2) and d, with d = min(lo*2^(n-1), hi).
-// randN(k) must return a number in [0, k).
-func backoffDelay(n int, lo, hi time.Duration, randN func(int64) int64) time.Duration {
-	d := lo
-	for i := 1; i < n && d < hi; i++ {
-		if d > hi/2 {
-			d = hi
-			break
-		}
-		d *= 2
-	}
-	d = min(d, hi)
-	floor := max(lo, d/2)
-	if d <= floor {
-		return d
-	}
-	return floor + time.Duration(randN(int64(d-floor)+1))
-}
-
-// The two streams decode their messages by the rule of the HTTP calls:
-// members this version does not know are ignored, an enum value it does not
-// know is kept as it came, and a member that is absent leaves the zero
-// value. What is not JSON, or not valid UTF-8, is an EventMalformed and
-// never data.
-
-// classifyProfileMessage turns one text message of /user/stream into an
-// event:
-//   - a message that is not valid UTF-8 is an EventMalformed, whatever it
-//     looks like;
-//   - a message whose first non-space byte is not '{' (empty, null, a
-//     number, a bare string, an array, text that is not JSON) is how Pieces
-//     OS says that no user is signed in: an EventSignedOut;
-//   - a JSON object that decodes to a UserProfile is an EventProfile,
-//     whichever members it has (an absent id is the empty string), and its
-//     Profile keeps the message (Profile.Raw);
-//   - anything else starting with '{' (invalid JSON, a member of the wrong
-//     type) is an EventMalformed.
-func classifyProfileMessage(data []byte) Event {
+// classifyProfile turns one text message of /user/stream into an event:
+// not valid UTF-8 is malformed; anything whose first non-space byte is not
+// '{' means that nobody is signed in; a JSON object is a profile, which
+// keeps the message (each message read is a slice of its own); anything
+// else starting with '{' is malformed.
+func classifyProfile(data []byte) Event {
 	if !utf8.Valid(data) {
 		return malformed(OpStreamUser, data, "text message is not valid UTF-8")
 	}
@@ -633,27 +442,17 @@ func classifyProfileMessage(data []byte) Event {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Event{Kind: EventSignedOut}
 	}
-	// json.Unmarshal checks the whole text before it decodes anything, so
-	// invalid JSON always fails with a *json.SyntaxError; checking it with
-	// json.Valid first would read every message twice. Decoding a
-	// UserProfile and keeping the message, rather than decoding a Profile
-	// through its UnmarshalJSON, reads it once and copies nothing: each
-	// message read from the socket is a slice of its own.
-	var u UserProfile
-	if err := json.Unmarshal(trimmed, &u); err != nil {
-		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return malformed(OpStreamUser, data, "message is not valid JSON")
-		}
-		return malformed(OpStreamUser, data, "message is not a UserProfile: "+err.Error())
+	p := &Profile{}
+	if err := p.read(trimmed); err != nil {
+		return malformed(OpStreamUser, data, "message is not valid JSON")
 	}
-	return Event{Kind: EventProfile, Profile: &Profile{UserProfile: u, read: u, src: trimmed}}
+	return Event{Kind: EventProfile, Profile: p}
 }
 
-// classifyCheckInMessage turns one text message of
-// /user/last_checked_in/stream into an event: valid UTF-8 holding a JSON
-// object that decodes to a UserLastCheckedInStreamOutput is an EventCheckIn
-// (an absent needsRefresh is false); anything else is an EventMalformed.
-func classifyCheckInMessage(data []byte) Event {
+// classifyCheckIn turns one text message of /user/last_checked_in/stream
+// into an event: a JSON object is a check-in, or a signed-out event when
+// it names no user; anything else is malformed.
+func classifyCheckIn(data []byte) Event {
 	if !utf8.Valid(data) {
 		return malformed(OpStreamUserLastCheckedIn, data, "text message is not valid UTF-8")
 	}
@@ -662,65 +461,50 @@ func classifyCheckInMessage(data []byte) Event {
 		return malformed(OpStreamUserLastCheckedIn, data, "message is not a JSON object")
 	}
 	var out UserLastCheckedInStreamOutput
-	if err := json.Unmarshal(trimmed, &out); err != nil {
-		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return malformed(OpStreamUserLastCheckedIn, data, "message is not valid JSON")
-		}
-		return malformed(OpStreamUserLastCheckedIn, data, "message is not a UserLastCheckedInStreamOutput: "+err.Error())
+	if err := lossless.Decode(trimmed, &out); err != nil {
+		return malformed(OpStreamUserLastCheckedIn, data, "message is not valid JSON")
+	}
+	if out.UserID == "" {
+		return Event{Kind: EventSignedOut, CheckIn: &out}
 	}
 	return Event{Kind: EventCheckIn, CheckIn: &out}
 }
 
 // malformed builds an EventMalformed with a copy of the beginning of data.
 func malformed(op string, data []byte, why string) Event {
-	raw := bytes.Clone(data[:min(len(data), MaxRawExcerpt)])
 	return Event{
 		Kind: EventMalformed,
-		Err:  &OpError{Op: op, Err: fmt.Errorf("%w: %s", ErrMalformedResponse, why)},
-		Raw:  raw,
+		Err:  (*client)(nil).fail(op, 0, nil, fmt.Errorf("%w: %s", ErrMalformedResponse, why)),
+		Raw:  bytes.Clone(data[:min(len(data), maxRawExcerpt)]),
 	}
 }
 
-// eventClass groups kinds by how undelivered events are kept.
-type eventClass int
-
-const (
-	classState     eventClass = iota // queued in order, the oldest dropped beyond MaxPendingStateEvents
-	classData                        // conflated: only the newest is kept
-	classMalformed                   // conflated on its own
-)
-
-func classOf(k EventKind) eventClass {
-	switch k {
-	case EventProfile, EventSignedOut, EventCheckIn:
-		return classData
-	case EventMalformed:
-		return classMalformed
-	default:
-		return classState
+// push adds ev to the undelivered events without waiting for the
+// consumer: a data or malformed event replaces the undelivered one of its
+// class, a connection-state event is queued, the oldest dropped beyond
+// maxPendingState. Then it wakes deliver.
+func (s *stream) push(ev Event) {
+	class := func(k EventKind) int {
+		switch k {
+		case EventProfile, EventSignedOut, EventCheckIn:
+			return 1
+		case EventMalformed:
+			return 2
+		}
+		return 0
 	}
-}
-
-// push adds ev to the undelivered events without ever waiting for the
-// consumer, then wakes deliver.
-func (s *Stream) push(ev Event) {
-	cls := classOf(ev.Kind)
 	s.mu.Lock()
-	if cls == classState {
-		n, first := 0, -1
-		for i, p := range s.queue {
-			if classOf(p.ev.Kind) == classState {
-				if first < 0 {
-					first = i
-				}
-				n++
+	n, first := 0, -1
+	for i, p := range s.queue {
+		if class(p.ev.Kind) == class(ev.Kind) {
+			if n == 0 {
+				first = i
 			}
+			n++
 		}
-		if n >= MaxPendingStateEvents {
-			s.queue = slices.Delete(s.queue, first, first+1)
-		}
-	} else if i := slices.IndexFunc(s.queue, func(p pending) bool { return classOf(p.ev.Kind) == cls }); i >= 0 {
-		s.queue = slices.Delete(s.queue, i, i+1)
+	}
+	if first >= 0 && (class(ev.Kind) != 0 || n >= maxPendingState) {
+		s.queue = slices.Delete(s.queue, first, first+1)
 	}
 	s.seq++
 	s.queue = append(s.queue, pending{seq: s.seq, ev: ev})
@@ -733,31 +517,22 @@ func (s *Stream) push(ev Event) {
 
 // deliver hands the undelivered events to the consumer, oldest first, and
 // closes Events when ctx ends. While it waits for the consumer it keeps
-// watching the queue, so that an event replaced in the meantime is not the
-// one delivered.
-func (s *Stream) deliver(ctx context.Context) {
+// watching the queue, so that an event replaced meanwhile is not the one
+// delivered.
+func (s *stream) deliver(ctx context.Context) {
 	defer close(s.events)
 	for {
+		var out chan Event // nil, which blocks, while nothing is pending
+		var head pending
 		s.mu.Lock()
-		head, ok := pending{}, len(s.queue) > 0
-		if ok {
-			head = s.queue[0]
+		if len(s.queue) > 0 {
+			out, head = s.events, s.queue[0]
 		}
 		s.mu.Unlock()
-		if !ok {
-			select {
-			case <-s.notify:
-				continue
-			case <-ctx.Done():
-				return
-			}
-		}
 		select {
-		case s.events <- head.ev:
+		case out <- head.ev:
 			s.mu.Lock()
-			if i := slices.IndexFunc(s.queue, func(p pending) bool { return p.seq == head.seq }); i >= 0 {
-				s.queue = slices.Delete(s.queue, i, i+1)
-			}
+			s.queue = slices.DeleteFunc(s.queue, func(p pending) bool { return p.seq == head.seq })
 			s.mu.Unlock()
 		case <-s.notify:
 		case <-ctx.Done():

@@ -35,7 +35,7 @@ func ExampleClient_WatchProfile() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := c.WatchProfile(ctx, user.WithBackoff(50*time.Millisecond, 5*time.Second))
+	s, err := c.WatchProfile(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: 50 * time.Millisecond, Max: 5 * time.Second}})
 	if err != nil {
 		fmt.Println(err)
 		return

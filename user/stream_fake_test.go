@@ -15,6 +15,14 @@ import (
 	"github.com/coder/websocket"
 )
 
+// statusCode returns the status of err when it is an *Error, else 0.
+func statusCode(err error) int {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.StatusCode
+	}
+	return 0
+}
+
 // waitLimit bounds every wait of the stream tests. It is a guard against a
 // hang, not a timing assertion: the tests never need more than a fraction
 // of it.
@@ -308,12 +316,14 @@ func newStreamClient(t testing.TB, base string, opts ...Option) *Client {
 }
 
 // fastBackoff keeps reconnections quick in tests on the real network.
-func fastBackoff() WatchOption { return WithBackoff(time.Millisecond, 20*time.Millisecond) }
+func fastBackoff() *WatchOptions {
+	return &WatchOptions{Backoff: Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}}
+}
 
 // watchProfile starts WatchProfile and closes the stream at cleanup.
-func watchProfile(t *testing.T, c *Client, opts ...WatchOption) *Stream {
+func watchProfile(t *testing.T, c *Client, opts *WatchOptions) *Stream {
 	t.Helper()
-	s, err := c.WatchProfile(t.Context(), opts...)
+	s, err := c.WatchProfile(t.Context(), opts)
 	if err != nil {
 		t.Fatalf("WatchProfile: %v", err)
 	}

@@ -16,9 +16,9 @@ import (
 
 // watchInBubble starts WatchProfile and closes the stream at cleanup, inside
 // the bubble.
-func watchInBubble(t *testing.T, ctx context.Context, c *Client, opts ...WatchOption) *Stream {
+func watchInBubble(t *testing.T, ctx context.Context, c *Client, opts *WatchOptions) *Stream {
 	t.Helper()
-	s, err := c.WatchProfile(ctx, opts...)
+	s, err := c.WatchProfile(ctx, opts)
 	if err != nil {
 		t.Fatalf("WatchProfile: %v", err)
 	}
@@ -34,11 +34,11 @@ func TestStreamSynctestBackoffSchedule(t *testing.T) {
 		f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 		f.FailNext(failures, http.StatusServiceUnavailable, "starting")
 		_, c := startPipeFake(t, f)
-		s := watchInBubble(t, t.Context(), c, WithBackoff(lo, hi), WithPingInterval(0))
+		s := watchInBubble(t, t.Context(), c, &WatchOptions{Backoff: Backoff{Min: lo, Max: hi}, PingInterval: -1})
 
 		ev := expectKind(t, s, EventDisconnected)
 		for attempt := 1; attempt <= failures; attempt++ {
-			if StatusCode(ev.Err) != http.StatusServiceUnavailable {
+			if statusCode(ev.Err) != http.StatusServiceUnavailable {
 				t.Fatalf("attempt %d: Err = %v, want a 503", attempt, ev.Err)
 			}
 			r := expectKind(t, s, EventRetrying)
@@ -75,7 +75,7 @@ func TestStreamSynctestPingDetectsDeadPeer(t *testing.T) {
 		f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 		f.SetUnresponsive(true)
 		_, c := startPipeFake(t, f)
-		s := watchInBubble(t, t.Context(), c, WithPingInterval(interval), WithPingTimeout(timeout), WithBackoff(time.Minute, time.Minute))
+		s := watchInBubble(t, t.Context(), c, &WatchOptions{PingInterval: interval, PingTimeout: timeout, Backoff: Backoff{Min: time.Minute, Max: time.Minute}})
 
 		expectKind(t, s, EventConnected)
 		expectKind(t, s, EventProfile)
@@ -101,7 +101,7 @@ func TestStreamSynctestPingKeepsHealthyConnection(t *testing.T) {
 		const interval = 15 * time.Second
 		f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 		_, c := startPipeFake(t, f)
-		s := watchInBubble(t, t.Context(), c, WithPingInterval(interval), WithPingTimeout(time.Second))
+		s := watchInBubble(t, t.Context(), c, &WatchOptions{PingInterval: interval, PingTimeout: time.Second})
 		expectKind(t, s, EventConnected)
 		expectKind(t, s, EventProfile)
 
@@ -126,15 +126,15 @@ func TestStreamSynctestDialTimeout(t *testing.T) {
 		pn, c := startPipeFake(t, f)
 		pn.SetBlackout(true)
 		start := time.Now()
-		s := watchInBubble(t, t.Context(), c, WithDialTimeout(dialTimeout), WithBackoff(time.Second, time.Second))
+		s := watchInBubble(t, t.Context(), c, &WatchOptions{DialTimeout: dialTimeout, Backoff: Backoff{Min: time.Second, Max: time.Second}})
 
 		ev := expectKind(t, s, EventDisconnected)
 		if took := time.Since(start); took != dialTimeout {
 			t.Errorf("handshake given up after %v, want %v", took, dialTimeout)
 		}
-		var oe *OpError
-		if !errors.Is(ev.Err, context.DeadlineExceeded) || !errors.As(ev.Err, &oe) || oe.Op != OpStreamUser {
-			t.Errorf("Err = %v, want an *OpError of streamUser wrapping context.DeadlineExceeded", ev.Err)
+		var e *Error
+		if !errors.Is(ev.Err, context.DeadlineExceeded) || !errors.Is(ev.Err, ErrUnreachable) || !errors.As(ev.Err, &e) || e.Op != OpStreamUser {
+			t.Errorf("Err = %v, want an *Error of streamUser matching ErrUnreachable and context.DeadlineExceeded", ev.Err)
 		}
 		expectKind(t, s, EventRetrying)
 		pn.SetBlackout(false)
@@ -151,7 +151,7 @@ func TestStreamSynctestCancelDuringDial(t *testing.T) {
 		pn.SetBlackout(true)
 		ctx, cancel := context.WithCancel(t.Context())
 		start := time.Now()
-		s := watchInBubble(t, ctx, c, WithDialTimeout(time.Hour))
+		s := watchInBubble(t, ctx, c, &WatchOptions{DialTimeout: time.Hour})
 		synctest.Wait() // the dial is under way and blocked
 		cancel()
 		if seen := waitClosed(t, s); len(seen) != 0 {
@@ -170,7 +170,7 @@ func TestStreamSynctestCancelDuringBackoff(t *testing.T) {
 		f.FailNext(1, http.StatusServiceUnavailable, "")
 		_, c := startPipeFake(t, f)
 		ctx, cancel := context.WithCancel(t.Context())
-		s := watchInBubble(t, ctx, c, WithBackoff(time.Hour, time.Hour))
+		s := watchInBubble(t, ctx, c, &WatchOptions{Backoff: Backoff{Min: time.Hour, Max: time.Hour}})
 		expectKind(t, s, EventDisconnected)
 		expectKind(t, s, EventRetrying)
 		start := time.Now()
@@ -193,7 +193,7 @@ func TestStreamSynctestCloseUnresponsivePeer(t *testing.T) {
 		f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 		f.SetUnresponsive(true)
 		_, c := startPipeFake(t, f)
-		s, err := c.WatchProfile(t.Context(), WithPingInterval(0))
+		s, err := c.WatchProfile(t.Context(), &WatchOptions{PingInterval: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,10 +215,10 @@ func TestStreamSynctestUnsupportedStream(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const lo, hi = 100 * time.Millisecond, 30 * time.Second
 		const refusals = 3
-		f := newFakeStreams([]byte(`{"needsRefresh":true}`))
+		f := newFakeStreams([]byte(`{"needsRefresh":true,"userId":"u1"}`))
 		f.FailNext(refusals, http.StatusNotFound, "404 page not found")
 		_, c := startPipeFake(t, f)
-		s, err := c.WatchCheckIns(t.Context(), WithBackoff(lo, hi), WithPingInterval(0))
+		s, err := c.WatchCheckIns(t.Context(), &WatchOptions{Backoff: Backoff{Min: lo, Max: hi}, PingInterval: -1})
 		if err != nil {
 			t.Fatalf("WatchCheckIns: %v", err)
 		}
@@ -229,15 +229,15 @@ func TestStreamSynctestUnsupportedStream(t *testing.T) {
 			if ev.Kind != EventDisconnected {
 				t.Fatalf("attempt %d: got %v, want another refusal", attempt, ev.Kind)
 			}
-			if !errors.Is(ev.Err, ErrStreamUnsupported) || !errors.Is(ev.Err, ErrNotFound) {
-				t.Errorf("attempt %d: Err = %v, want it to match ErrStreamUnsupported and ErrNotFound", attempt, ev.Err)
+			if !errors.Is(ev.Err, ErrNotFound) {
+				t.Errorf("attempt %d: Err = %v, want it to match ErrNotFound", attempt, ev.Err)
 			}
 			var e *Error
 			if !errors.As(ev.Err, &e) || e.Op != OpStreamUserLastCheckedIn || e.StatusCode != http.StatusNotFound {
 				t.Errorf("attempt %d: Err = %#v, want an *Error of %s with status 404", attempt, ev.Err, OpStreamUserLastCheckedIn)
 			}
-			if msg := ev.Err.Error(); !strings.Contains(msg, "404") || !strings.Contains(msg, ErrStreamUnsupported.Error()) {
-				t.Errorf("attempt %d: message %q does not say 404 and that the stream is unsupported", attempt, msg)
+			if msg := ev.Err.Error(); !strings.Contains(msg, "404") || !strings.Contains(msg, "not found") {
+				t.Errorf("attempt %d: message %q does not say 404 not found", attempt, msg)
 			}
 			r := expectKind(t, s, EventRetrying)
 			if r.Attempt != attempt || r.RetryIn != hi {
@@ -260,13 +260,13 @@ func TestStreamSynctestUnsupportedStream(t *testing.T) {
 		f.FailNext(1, http.StatusServiceUnavailable, "")
 		f.Drop()
 		ev = expectKind(t, s, EventDisconnected)
-		if errors.Is(ev.Err, ErrStreamUnsupported) {
-			t.Errorf("a dropped connection matched ErrStreamUnsupported: %v", ev.Err)
+		if errors.Is(ev.Err, ErrNotFound) {
+			t.Errorf("a dropped connection matched ErrNotFound: %v", ev.Err)
 		}
 		expectKind(t, s, EventRetrying)
 		ev = expectKind(t, s, EventDisconnected)
-		if StatusCode(ev.Err) != http.StatusServiceUnavailable || errors.Is(ev.Err, ErrStreamUnsupported) {
-			t.Errorf("Err = %v, want a 503 that is not ErrStreamUnsupported", ev.Err)
+		if statusCode(ev.Err) != http.StatusServiceUnavailable {
+			t.Errorf("Err = %v, want a 503", ev.Err)
 		}
 		if r := expectKind(t, s, EventRetrying); r.RetryIn >= hi {
 			t.Errorf("RetryIn after a 503 = %v, want the ordinary backoff below %v", r.RetryIn, hi)

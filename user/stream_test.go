@@ -19,6 +19,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
+	"github.com/pieces-go/pieces-os-client-go/internal/lossless"
 )
 
 func TestStreamEventKindString(t *testing.T) {
@@ -44,7 +45,7 @@ func TestStreamEventKindString(t *testing.T) {
 	}
 }
 
-func TestStreamBackoffDelay(t *testing.T) {
+func TestBackoffDelay(t *testing.T) {
 	t.Parallel()
 	const lo, hi = 100 * time.Millisecond, 30 * time.Second
 	lowest := func(int64) int64 { return 0 }
@@ -65,16 +66,16 @@ func TestStreamBackoffDelay(t *testing.T) {
 		{1 << 30, 15 * time.Second, 30 * time.Second},
 	}
 	for _, tt := range tests {
-		if got := backoffDelay(tt.n, lo, hi, lowest); got != tt.min {
-			t.Errorf("backoffDelay(%d) with the lowest draw = %v, want %v", tt.n, got, tt.min)
+		if got := (Backoff{lo, hi}).delay(tt.n, lowest); got != tt.min {
+			t.Errorf("delay(%d) with the lowest draw = %v, want %v", tt.n, got, tt.min)
 		}
-		if got := backoffDelay(tt.n, lo, hi, highest); got != tt.max {
-			t.Errorf("backoffDelay(%d) with the highest draw = %v, want %v", tt.n, got, tt.max)
+		if got := (Backoff{lo, hi}).delay(tt.n, highest); got != tt.max {
+			t.Errorf("delay(%d) with the highest draw = %v, want %v", tt.n, got, tt.max)
 		}
 		for range 200 {
-			got := backoffDelay(tt.n, lo, hi, rand.Int64N)
+			got := Backoff{lo, hi}.delay(tt.n, rand.Int64N)
 			if got < tt.min || got > tt.max {
-				t.Fatalf("backoffDelay(%d) = %v, outside [%v, %v]", tt.n, got, tt.min, tt.max)
+				t.Fatalf("delay(%d) = %v, outside [%v, %v]", tt.n, got, tt.min, tt.max)
 			}
 		}
 	}
@@ -88,9 +89,9 @@ func TestStreamBackoffDelay(t *testing.T) {
 	} {
 		for _, n := range []int{1, 2, 63, 64, 65, 1 << 20} {
 			for _, draw := range []func(int64) int64{lowest, highest} {
-				got := backoffDelay(n, b.lo, b.hi, draw)
+				got := Backoff{b.lo, b.hi}.delay(n, draw)
 				if got < b.lo || got > b.hi {
-					t.Errorf("backoffDelay(%d, %v, %v) = %v, outside the bounds", n, b.lo, b.hi, got)
+					t.Errorf("delay(%d, %v, %v) = %v, outside the bounds", n, b.lo, b.hi, got)
 				}
 			}
 		}
@@ -123,15 +124,16 @@ func TestStreamClassifyProfileMessage(t *testing.T) {
 			&UserProfile{ID: "u4", Allocation: AllocationCloud{Status: AllocationCloudStatus{Cloud: "HIBERNATING"}}}, ""},
 		{"invalid UTF-8", "\xff\xfe garbage", EventMalformed, nil, "not valid UTF-8"},
 		{"invalid UTF-8 in an object", "{\"id\":\"u1\",\"name\":\"\xff\"}", EventMalformed, nil, "not valid UTF-8"},
-		{"id of the wrong type", `{"id":7}`, EventMalformed, nil, "not a UserProfile"},
+		{"id of another type is zero", `{"id":7,"name":"Ada"}`, EventProfile, &UserProfile{Name: "Ada"}, ""},
 		{"truncated object", `{"id":"u1","name":`, EventMalformed, nil, "not valid JSON"},
 		{"trailing data", `{"id":"u1"} {"id":"u2"}`, EventMalformed, nil, "not valid JSON"},
-		{"long", long, EventMalformed, nil, "not a UserProfile"},
+		{"long", long, EventProfile, &UserProfile{Name: strings.Repeat("x", 1000)}, ""},
+		{"long and cut", long[:900], EventMalformed, nil, "not valid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev := classifyProfileMessage([]byte(tt.in))
+			ev := classifyProfile([]byte(tt.in))
 			if ev.Kind != tt.kind {
 				t.Fatalf("kind = %v (Err %v), want %v", ev.Kind, ev.Err, tt.kind)
 			}
@@ -170,14 +172,15 @@ func TestStreamClassifyCheckInMessage(t *testing.T) {
 		{"full", `{"needsRefresh":true,"updateRequired":true,"userId":"u1","lastCheckedIn":{"value":"2026-01-02T03:04:05Z","readable":"now"}}`, EventCheckIn,
 			&UserLastCheckedInStreamOutput{NeedsRefresh: true, UpdateRequired: &tr, UserID: "u1",
 				LastCheckedIn: GroupedTimestamp{Value: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Readable: "now"}}, ""},
-		{"minimal", `{"needsRefresh":false}`, EventCheckIn, &UserLastCheckedInStreamOutput{}, ""},
+		{"nobody signed in", `{"needsRefresh":false}`, EventSignedOut, &UserLastCheckedInStreamOutput{}, ""},
+		{"as Pieces OS sends nobody", `{"needsRefresh":false,"userId":"","lastCheckedIn":{"value":"0001-01-01T00:00:00Z"}}`, EventSignedOut, &UserLastCheckedInStreamOutput{}, ""},
 		{"absent needsRefresh is false", `{"userId":"u1"}`, EventCheckIn, &UserLastCheckedInStreamOutput{UserID: "u1"}, ""},
-		{"null needsRefresh is false", `{"needsRefresh":null}`, EventCheckIn, &UserLastCheckedInStreamOutput{}, ""},
-		{"unknown members are ignored", `{"needsRefresh":true,"future":[1,2]}`, EventCheckIn, &UserLastCheckedInStreamOutput{NeedsRefresh: true}, ""},
+		{"null needsRefresh is false", `{"needsRefresh":null,"userId":"u1"}`, EventCheckIn, &UserLastCheckedInStreamOutput{UserID: "u1"}, ""},
+		{"unknown members are ignored", `{"needsRefresh":true,"userId":"u1","future":[1,2]}`, EventCheckIn, &UserLastCheckedInStreamOutput{NeedsRefresh: true, UserID: "u1"}, ""},
 		{"invalid UTF-8", "\xff\xfe garbage", EventMalformed, nil, "not valid UTF-8"},
 		{"invalid UTF-8 in an object", "{\"needsRefresh\":true,\"userId\":\"\xff\"}", EventMalformed, nil, "not valid UTF-8"},
-		{"wrong type", `{"needsRefresh":"yes"}`, EventMalformed, nil, "not a UserLastCheckedInStreamOutput"},
-		{"bad time", `{"needsRefresh":true,"lastCheckedIn":{"value":"yesterday"}}`, EventMalformed, nil, "not a UserLastCheckedInStreamOutput"},
+		{"member of another type is zero", `{"needsRefresh":"yes","userId":"u1"}`, EventCheckIn, &UserLastCheckedInStreamOutput{UserID: "u1"}, ""},
+		{"bad time is zero", `{"needsRefresh":true,"userId":"u1","lastCheckedIn":{"value":"yesterday"}}`, EventCheckIn, &UserLastCheckedInStreamOutput{NeedsRefresh: true, UserID: "u1"}, ""},
 		{"null", `null`, EventMalformed, nil, "not a JSON object"},
 		{"empty", ``, EventMalformed, nil, "not a JSON object"},
 		{"text", `hello`, EventMalformed, nil, "not a JSON object"},
@@ -186,11 +189,11 @@ func TestStreamClassifyCheckInMessage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev := classifyCheckInMessage([]byte(tt.in))
+			ev := classifyCheckIn([]byte(tt.in))
 			if ev.Kind != tt.kind {
 				t.Fatalf("kind = %v (Err %v), want %v", ev.Kind, ev.Err, tt.kind)
 			}
-			if tt.kind == EventCheckIn {
+			if tt.kind != EventMalformed {
 				if diff := cmp.Diff(tt.want, ev.CheckIn); diff != "" {
 					t.Errorf("check-in (-want +got):\n%s", diff)
 				}
@@ -207,14 +210,13 @@ func checkMalformed(t *testing.T, ev Event, op string, in []byte, why string) {
 	if !errors.Is(ev.Err, ErrMalformedResponse) {
 		t.Errorf("Err = %v, want it to match ErrMalformedResponse", ev.Err)
 	}
-	var oe *OpError
-	if !errors.As(ev.Err, &oe) || oe.Op != op {
-		t.Errorf("Err = %#v, want an *OpError of %s", ev.Err, op)
+	if e, ok := errors.AsType[*Error](ev.Err); !ok || e.Op != op {
+		t.Errorf("Err = %#v, want an *Error of %s", ev.Err, op)
 	}
 	if ev.Err != nil && !strings.Contains(ev.Err.Error(), why) {
 		t.Errorf("Err = %q, want it to mention %q", ev.Err, why)
 	}
-	want := in[:min(len(in), MaxRawExcerpt)]
+	want := in[:min(len(in), maxRawExcerpt)]
 	if !bytes.Equal(ev.Raw, want) {
 		t.Errorf("Raw = %q, want %q", ev.Raw, want)
 	}
@@ -231,7 +233,7 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev := classifyProfileMessage(data)
+		ev := classifyProfile(data)
 		if ev.Kind != EventMalformed && !utf8.Valid(data) {
 			t.Fatalf("%q is not valid UTF-8 but gave %v", data, ev.Kind)
 		}
@@ -241,11 +243,11 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 				t.Fatalf("bad profile event %+v", ev)
 			}
 			var want UserProfile
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatalf("%q gave a profile, but json.Unmarshal fails: %v", data, err)
+			if err := lossless.Decode(data, &want); err != nil {
+				t.Fatalf("%q gave a profile, but lossless.Decode fails: %v", data, err)
 			}
 			if diff := cmp.Diff(&want, &ev.Profile.UserProfile); diff != "" {
-				t.Fatalf("profile of %q differs from json.Unmarshal (-want +got):\n%s", data, diff)
+				t.Fatalf("profile of %q differs from lossless.Decode (-want +got):\n%s", data, diff)
 			}
 		case EventSignedOut:
 			if ev.Profile != nil || ev.Err != nil {
@@ -255,7 +257,7 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 				t.Fatalf("an object-like message %q was taken for signed-out", data)
 			}
 		case EventMalformed:
-			if ev.Err == nil || len(ev.Raw) > MaxRawExcerpt || !bytes.HasPrefix(data, ev.Raw) {
+			if ev.Err == nil || len(ev.Raw) > maxRawExcerpt || !bytes.HasPrefix(data, ev.Raw) {
 				t.Fatalf("bad malformed event %+v", ev)
 			}
 		default:
@@ -266,19 +268,22 @@ func FuzzStreamClassifyProfileMessage(f *testing.F) {
 
 func TestStreamURL(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ base, route, want string }{
-		{"http://127.0.0.1:39300", epStreamUser.path, "ws://127.0.0.1:39300/user/stream"},
-		{"https://pieces.example:8443", epStreamUser.path, "wss://pieces.example:8443/user/stream"},
-		{"http://localhost:1000/prefix/", epStreamUserLastCheckedIn.path, "ws://localhost:1000/prefix/user/last_checked_in/stream"},
-		{"https://[::1]:5323/a/b", epStreamUserLastCheckedIn.path, "wss://[::1]:5323/a/b/user/last_checked_in/stream"},
+	tests := []struct {
+		base string
+		ep   *endpoint
+		want string
+	}{
+		{"http://127.0.0.1:39300", &epStreamUser, "ws://127.0.0.1:39300/user/stream"},
+		{"https://pieces.example:8443", &epStreamUser, "wss://pieces.example:8443/user/stream"},
+		{"http://localhost:1000/prefix/", &epStreamUserLastCheckedIn, "ws://localhost:1000/prefix/user/last_checked_in/stream"},
+		{"https://[::1]:5323/a/b", &epStreamUserLastCheckedIn, "wss://[::1]:5323/a/b/user/last_checked_in/stream"},
 	}
 	for _, tt := range tests {
-		u, err := parseBaseURL(tt.base)
-		if err != nil {
-			t.Fatalf("parseBaseURL(%q): %v", tt.base, err)
-		}
-		if got := streamURL(u, tt.route); got != tt.want {
-			t.Errorf("streamURL(%q, %q) = %q, want %q", tt.base, tt.route, got, tt.want)
+		c := newStreamClient(t, tt.base, WithInsecureCredentials())
+		w := &watcher{c: c.c, ep: tt.ep}
+		u, err := w.url(t.Context())
+		if err != nil || u.String() != tt.want {
+			t.Errorf("url of %s at %q = %v, %v; want %q", tt.ep.op, tt.base, u, err, tt.want)
 		}
 	}
 }
@@ -288,22 +293,20 @@ func TestWatchInvalidOptions(t *testing.T) {
 	c := newStreamClient(t, "http://127.0.0.1:1")
 	tests := []struct {
 		name string
-		opt  WatchOption
+		opts WatchOptions
 		want string
 	}{
-		{"zero read limit", WithReadLimit(0), "WithReadLimit"},
-		{"negative read limit", WithReadLimit(-1), "WithReadLimit"},
-		{"zero backoff", WithBackoff(0, time.Second), "WithBackoff: minimum"},
-		{"inverted backoff", WithBackoff(time.Second, time.Millisecond), "below minimum"},
-		{"negative ping interval", WithPingInterval(-time.Second), "WithPingInterval"},
-		{"zero ping timeout", WithPingTimeout(0), "WithPingTimeout"},
-		{"zero dial timeout", WithDialTimeout(0), "WithDialTimeout"},
+		{"negative read limit", WatchOptions{ReadLimit: -1}, "ReadLimit"},
+		{"negative ping timeout", WatchOptions{PingTimeout: -1}, "PingTimeout"},
+		{"negative dial timeout", WatchOptions{DialTimeout: -time.Second}, "DialTimeout"},
+		{"zero shortest wait", WatchOptions{Backoff: Backoff{Max: time.Second}}, "shortest wait"},
+		{"inverted backoff", WatchOptions{Backoff: Backoff{Min: time.Second, Max: time.Millisecond}}, "below the shortest"},
 	}
 	for _, tt := range tests {
-		for name, watch := range map[string]func(context.Context, ...WatchOption) (*Stream, error){
+		for name, watch := range map[string]func(context.Context, *WatchOptions) (*Stream, error){
 			"WatchProfile": c.WatchProfile, "WatchCheckIns": c.WatchCheckIns,
 		} {
-			s, err := watch(t.Context(), fastBackoff(), tt.opt)
+			s, err := watch(t.Context(), &tt.opts)
 			if err == nil {
 				_ = s.Close()
 				t.Errorf("%s with %s: no error", name, tt.name)
@@ -316,20 +319,21 @@ func TestWatchInvalidOptions(t *testing.T) {
 	}
 
 	var nilCtx context.Context // the input under test
-	if s, err := c.WatchProfile(nilCtx); err == nil || s != nil || !strings.Contains(err.Error(), "nil context") {
+	if s, err := c.WatchProfile(nilCtx, nil); err == nil || s != nil || !strings.Contains(err.Error(), "nil context") {
 		t.Errorf("WatchProfile(nil) = (%v, %v), want an error about the nil context", s, err)
 	}
 	var nilClient *Client
-	if s, err := nilClient.WatchCheckIns(t.Context()); err == nil || s != nil {
+	if s, err := nilClient.WatchCheckIns(t.Context(), nil); err == nil || s != nil {
 		t.Errorf("WatchCheckIns on a nil *Client = (%v, %v), want an error", s, err)
 	}
-	// Valid options, including nil ones, are accepted.
-	s, err := c.WatchProfile(t.Context(), nil, WithReadLimit(1), WithBackoff(time.Hour, time.Hour),
-		WithPingInterval(0), WithPingTimeout(time.Second), WithDialTimeout(time.Second))
-	if err != nil {
-		t.Fatalf("WatchProfile with valid options: %v", err)
+	// Valid options, nil included, are accepted.
+	for _, o := range []*WatchOptions{nil, {ReadLimit: 1, Backoff: Backoff{time.Hour, time.Hour}, PingInterval: -1, PingTimeout: time.Second, DialTimeout: time.Second}} {
+		s, err := c.WatchProfile(t.Context(), o)
+		if err != nil {
+			t.Fatalf("WatchProfile with valid options %+v: %v", o, err)
+		}
+		_ = s.Close()
 	}
-	_ = s.Close()
 }
 
 func TestWatchProfileHandshake(t *testing.T) {
@@ -480,15 +484,15 @@ func TestWatchProfileOversizedMessage(t *testing.T) {
 	t.Parallel()
 	f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 	c := newStreamClient(t, startFake(t, f))
-	s := watchProfile(t, c, fastBackoff(), WithReadLimit(1024))
+	s := watchProfile(t, c, &WatchOptions{Backoff: Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}, ReadLimit: 1024})
 	expectKind(t, s, EventConnected)
 	expectKind(t, s, EventProfile)
 
 	big := profileMsg(t, "u1", strings.Repeat("A", 2048))
 	f.Send(websocket.MessageText, big)
 	ev := expectKind(t, s, EventDisconnected)
-	if !errors.Is(ev.Err, ErrMessageTooLarge) || !strings.Contains(ev.Err.Error(), "limit of 1024 bytes") {
-		t.Errorf("Err = %v, want ErrMessageTooLarge naming the limit of 1024 bytes", ev.Err)
+	if !errors.Is(ev.Err, ErrResponseTooLarge) || !strings.Contains(ev.Err.Error(), "limit of 1024 bytes") {
+		t.Errorf("Err = %v, want ErrResponseTooLarge naming the limit of 1024 bytes", ev.Err)
 	}
 	select {
 	case code := <-f.ends:
@@ -528,13 +532,13 @@ func TestWatchProfileHandshakeStatus(t *testing.T) {
 	expectKind(t, s, EventConnected)
 	expectKind(t, s, EventProfile)
 
-	// 404 is an *Error too, which also says that the stream is missing;
-	// the retry after it waits the maximum backoff.
+	// 404 says that the stream is missing: the retry after it waits the
+	// maximum backoff.
 	f.FailNext(1, http.StatusNotFound, "")
 	f.Drop()
-	seen := waitFor(t, s, "a 404", func(ev Event) bool { return ev.Kind == EventDisconnected && StatusCode(ev.Err) == 404 })
-	if err := seen[len(seen)-1].Err; !errors.Is(err, ErrNotFound) || !errors.Is(err, ErrStreamUnsupported) {
-		t.Errorf("Err = %v, want it to match ErrNotFound and ErrStreamUnsupported", err)
+	seen := waitFor(t, s, "a 404", func(ev Event) bool { return ev.Kind == EventDisconnected && statusCode(ev.Err) == 404 })
+	if err := seen[len(seen)-1].Err; !errors.Is(err, ErrNotFound) {
+		t.Errorf("Err = %v, want it to match ErrNotFound", err)
 	}
 	if r := expectKind(t, s, EventRetrying); r.RetryIn != 20*time.Millisecond {
 		t.Errorf("RetryIn after a 404 = %v, want the maximum backoff of fastBackoff", r.RetryIn)
@@ -643,9 +647,8 @@ func TestWatchProfileAbruptDrop(t *testing.T) {
 	if websocket.CloseStatus(ev.Err) != -1 {
 		t.Errorf("Err = %v, want no close status after a drop", ev.Err)
 	}
-	var oe *OpError
-	if !errors.As(ev.Err, &oe) || oe.Op != OpStreamUser || !strings.Contains(ev.Err.Error(), "connection lost") {
-		t.Errorf("Err = %v, want an *OpError of streamUser saying the connection was lost", ev.Err)
+	if e, ok := errors.AsType[*Error](ev.Err); !ok || e.Op != OpStreamUser || !strings.Contains(ev.Err.Error(), "connection lost") {
+		t.Errorf("Err = %v, want an *Error of streamUser saying the connection was lost", ev.Err)
 	}
 	if ev := expectKind(t, s, EventRetrying); ev.Attempt != 1 {
 		t.Errorf("Attempt = %d, want 1 after a healthy connection", ev.Attempt)
@@ -829,7 +832,7 @@ func TestWatchProfileCancelDuringDial(t *testing.T) {
 	defer release()
 	c := newStreamClient(t, startFake(t, f))
 	ctx, cancel := context.WithCancel(t.Context())
-	s, err := c.WatchProfile(ctx, fastBackoff(), WithDialTimeout(time.Hour))
+	s, err := c.WatchProfile(ctx, &WatchOptions{Backoff: Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}, DialTimeout: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -850,7 +853,7 @@ func TestWatchProfileCancelDuringBackoff(t *testing.T) {
 	f.FailNext(1, http.StatusServiceUnavailable, "starting")
 	c := newStreamClient(t, startFake(t, f))
 	ctx, cancel := context.WithCancel(t.Context())
-	s, err := c.WatchProfile(ctx, WithBackoff(time.Hour, 2*time.Hour))
+	s, err := c.WatchProfile(ctx, &WatchOptions{Backoff: Backoff{Min: time.Hour, Max: 2 * time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -923,13 +926,13 @@ func TestWatchProfileSlowConsumer(t *testing.T) {
 }
 
 // TestWatchProfileStateQueueBound checks that connection-state events pile
-// up to MaxPendingStateEvents at most while nobody reads, the newest kept.
+// up to maxPendingState at most while nobody reads, the newest kept.
 func TestWatchProfileStateQueueBound(t *testing.T) {
 	t.Parallel()
 	f := newFakeStreams(profileMsg(t, "u1", "Ada"))
 	f.FailNext(1000, http.StatusServiceUnavailable, "")
 	c := newStreamClient(t, startFake(t, f))
-	s := watchProfile(t, c, WithBackoff(time.Microsecond, time.Microsecond))
+	s := watchProfile(t, c, &WatchOptions{Backoff: Backoff{Min: time.Microsecond, Max: time.Microsecond}})
 	// Let at least 40 failed handshakes (80 state events) go unread.
 	for range 40 {
 		select {
@@ -938,11 +941,11 @@ func TestWatchProfileStateQueueBound(t *testing.T) {
 			t.Fatal("handshakes stopped")
 		}
 	}
-	s.mu.Lock()
-	queued := len(s.queue)
-	s.mu.Unlock()
-	if queued > MaxPendingStateEvents+2 {
-		t.Errorf("%d events queued, want at most %d", queued, MaxPendingStateEvents+2)
+	s.s.mu.Lock()
+	queued := len(s.s.queue)
+	s.s.mu.Unlock()
+	if queued > maxPendingState+2 {
+		t.Errorf("%d events queued, want at most %d", queued, maxPendingState+2)
 	}
 	f.FailNext(0, 0, "")
 	waitFor(t, s, "profile", isProfile("Ada"))
@@ -951,14 +954,14 @@ func TestWatchProfileStateQueueBound(t *testing.T) {
 // TestStreamPushConflation checks the queue policy without a connection.
 func TestStreamPushConflation(t *testing.T) {
 	t.Parallel()
-	s := &Stream{notify: make(chan struct{}, 1)}
+	s := &stream{notify: make(chan struct{}, 1)}
 	s.push(Event{Kind: EventConnected})
 	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "1"}}})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("a")})
 	s.push(Event{Kind: EventSignedOut})
 	s.push(Event{Kind: EventMalformed, Raw: []byte("b")})
 	s.push(Event{Kind: EventDisconnected})
-	for range MaxPendingStateEvents {
+	for range maxPendingState {
 		s.push(Event{Kind: EventRetrying})
 	}
 	s.push(Event{Kind: EventProfile, Profile: &Profile{UserProfile: UserProfile{ID: "2"}}})
@@ -967,7 +970,7 @@ func TestStreamPushConflation(t *testing.T) {
 		got = append(got, p.ev.Kind.String())
 	}
 	want := []string{"malformed"}
-	for range MaxPendingStateEvents {
+	for range maxPendingState {
 		want = append(want, "retrying")
 	}
 	want = append(want, "profile")
@@ -994,7 +997,7 @@ func BenchmarkStreamClassifyProfileMessage(b *testing.B) {
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if ev := classifyProfileMessage(msg); ev.Kind != EventProfile {
+		if ev := classifyProfile(msg); ev.Kind != EventProfile {
 			b.Fatalf("got %v", ev.Kind)
 		}
 	}
@@ -1004,9 +1007,9 @@ func BenchmarkStreamClassifyProfileMessage(b *testing.B) {
 // consumer that keeps up.
 func BenchmarkStreamDelivery(b *testing.B) {
 	ctx, cancel := context.WithCancel(b.Context())
-	s := &Stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
+	s := &stream{events: make(chan Event), notify: make(chan struct{}, 1), cancel: cancel}
 	s.wg.Go(func() { s.deliver(ctx) })
-	defer s.Close()
+	defer (&Stream{s}).Close()
 	p := &Profile{UserProfile: UserProfile{ID: "u1"}}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -1027,7 +1030,7 @@ func BenchmarkWatchProfileMessage(b *testing.B) {
 	defer srv.Close()
 	defer f.Close()
 	c := newStreamClient(b, srv.URL)
-	s, err := c.WatchProfile(b.Context())
+	s, err := c.WatchProfile(b.Context(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func TestWatchProfileAgainstUsertest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.WatchProfile(t.Context(), user.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	s, err := c.WatchProfile(t.Context(), &user.WatchOptions{Backoff: user.Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestWatchProfileAgainstUsertest(t *testing.T) {
 	}
 	srv.DropStreams()
 	ev = streamEvent(t, s, "a refused upgrade", func(ev user.Event) bool {
-		return ev.Kind == user.EventDisconnected && user.StatusCode(ev.Err) != 0
+		return ev.Kind == user.EventDisconnected && statusCode(ev.Err) != 0
 	})
 	if !errors.Is(ev.Err, user.ErrNotSignedIn) {
 		t.Errorf("Err = %v, want it to match ErrNotSignedIn", ev.Err)
@@ -119,7 +119,7 @@ func TestWatchProfileUsertestRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.WatchProfile(t.Context(), user.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	s, err := c.WatchProfile(t.Context(), &user.WatchOptions{Backoff: user.Backoff{Min: time.Millisecond, Max: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestWatchCheckInsAgainstUsertest(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	s, err := c.WatchCheckIns(ctx)
+	s, err := c.WatchCheckIns(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

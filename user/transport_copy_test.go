@@ -47,7 +47,7 @@ func TestRetryWithCookieJar(t *testing.T) {
 	hc := srv.Client()
 	hc.Jar = jar
 	c, err := user.New(user.WithBaseURL(srv.URL), user.WithHTTPClient(hc),
-		user.WithRetryPolicy(user.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		user.WithRetry(3, user.Backoff{Min: time.Millisecond, Max: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
