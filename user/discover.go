@@ -378,7 +378,7 @@ type address struct {
 	base  *url.URL
 	from  string           // where base came from, for messages
 	find  *DiscoverOptions // how to find Pieces OS again; nil for a fixed address
-	found time.Time        // when discovery last ran
+	found time.Time        // when discovery last ran after a failure
 }
 
 func (a *address) set(raw, from string) error {
@@ -437,10 +437,11 @@ func (a *address) locate(ctx context.Context, failedHost string, log *slog.Logge
 	switch {
 	case a.base != nil && a.base.Host != failedHost:
 		return true, nil // another call found it meanwhile
-	case a.base != nil && time.Since(a.found) < minRefind:
+	case failedHost != "" && time.Since(a.found) < minRefind:
 		return false, nil
+	case failedHost != "":
+		a.found = time.Now()
 	}
-	a.found = time.Now()
 	o := *a.find
 	if o.Logger == nil {
 		o.Logger = log
