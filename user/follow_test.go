@@ -303,7 +303,10 @@ func TestLaunch(t *testing.T) {
 		pf := filepath.Join(t.TempDir(), ".port.txt")
 		srv := usertest.Start(t)
 		writePortFile(t, pf, srv)
-		open := func(context.Context, string) error { t.Error("Launch opened the URL although Pieces OS runs"); return nil }
+		open := func(context.Context, string) error {
+			t.Error("Launch opened the URL although Pieces OS runs")
+			return nil
+		}
 		inst, err := user.Launch(ctx(time.Minute), &user.LaunchOptions{DiscoverOptions: user.DiscoverOptions{PortFile: pf, NoScan: true}, Open: open})
 		if err != nil || inst.URL != srv.URL {
 			t.Errorf("Launch = %+v, %v; want %s", inst, err, srv.URL)
