@@ -3,7 +3,6 @@ package user
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
@@ -41,13 +40,7 @@ func (cl *Client) Refresh(ctx context.Context) (*Profile, error) {
 //
 // POST /user/update
 func (cl *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
-	return call[Profile](ctx, cl, &epUpdateUser, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(p)
-		if err != nil {
-			return nil, err
-		}
-		return g.UpdateUserWithBody(ctx, ct, body, e...)
-	})
+	return call[Profile](ctx, cl, &epUpdateUser, sendJSON(p, (*gen.Client).UpdateUserWithBody))
 }
 
 // UpdateVanity sets the vanity name of the signed-in user, the first label
@@ -83,13 +76,7 @@ func (cl *Client) UpdateVanityProfile(ctx context.Context, p *Profile) (*Profile
 	if p == nil || p.Vanityname == "" {
 		return nil, cl.inner().fail(OpUserUpdateVanity, 0, nil, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
 	}
-	return call[Profile](ctx, cl, &epUserUpdateVanity, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(p)
-		if err != nil {
-			return nil, err
-		}
-		return g.UserUpdateVanityWithBody(ctx, ct, body, e...)
-	})
+	return call[Profile](ctx, cl, &epUserUpdateVanity, sendJSON(p, (*gen.Client).UserUpdateVanityWithBody))
 }
 
 // Providers returns the signed-in user with the sign-in providers linked to
