@@ -21,7 +21,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # generator and holds genlists).
 MODULES := . contract tools
 
-.PHONY: generate check-generate contract check-contract spec-table regen lint quick test api-compat bench fuzz
+.PHONY: generate check-generate contract check-contract spec-table regen lint quick test test-newest api-compat bench fuzz
 
 # The files go generate writes besides gen/ (by tools/genlists).
 GENERATED_LISTS := user/models_gen.go user/endpoints_gen.go \
@@ -119,6 +119,18 @@ test: check-generate spec-table
 	cd contract && $(GO) test $(RACE) -count=1 ./...
 	$(GO) test -run 'Memory$$' -bench . -benchtime=1x ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSMOKE)
+
+# The newest Go release the module supports besides the one installed; the
+# go command fetches it through the module proxy.
+NEWEST_GO ?= go1.27.3
+
+## test-newest: every module's tests under NEWEST_GO, without the race
+## detector (the installed release runs them with it in make test)
+test-newest:
+	@for m in $(MODULES); do \
+		echo "go test under $(NEWEST_GO) in $$m"; \
+		(cd "$$m" && GOTOOLCHAIN=$(NEWEST_GO) $(GO) test -count=1 ./...); \
+	done
 
 ## api-compat: compare the wire API (oasdiff) and the Go API of user and
 ## user/usertest (apidiff) with BASE, a git ref: make api-compat BASE=main
