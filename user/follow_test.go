@@ -1,7 +1,6 @@
 package user_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -155,30 +154,12 @@ func TestFixedAddressDoesNotFollow(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the writes of several goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestLogger checks what WithLogger logs at the Debug level: discovery,
 // retries, stream connections and the search for a Pieces OS that moved,
 // and never a credential.
 func TestLogger(t *testing.T) {
 	t.Parallel()
-	var out logBuffer
+	var out syncBuffer
 	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pf := filepath.Join(t.TempDir(), ".port.txt")
 	srv := usertest.Start(t)

@@ -284,12 +284,12 @@ func receive[T any](c *client, ep *endpoint, resp *http.Response, err error) (*T
 	return &v, nil
 }
 
-// decode decodes a JSON body that the caller owns into v. A Profile keeps
-// the body itself as its JSON.
+// decode decodes a JSON body that the caller owns into v. A Profile (and
+// the snapshot holding one) keeps the body itself as its JSON.
 func decode[T any](body []byte, v *T) error {
 	var err error
-	if p, ok := any(v).(*Profile); ok {
-		err = p.read(body)
+	if r, ok := any(v).(interface{ read([]byte) error }); ok {
+		err = r.read(body)
 	} else {
 		err = lossless.Decode(body, v)
 	}
@@ -351,7 +351,13 @@ func sendJSON[T any](v *T, send func(*gen.Client, context.Context, string, io.Re
 		if v == nil {
 			return send(g, ctx, "", bytes.NewReader(nil), e...)
 		}
-		b, err := json.Marshal(v)
+		var b []byte
+		var err error
+		if m, ok := any(v).(json.Marshaler); ok {
+			b, err = m.MarshalJSON() // a Profile: spares json.Marshal's check of it
+		} else {
+			b, err = json.Marshal(v)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
 		}

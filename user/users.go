@@ -2,10 +2,12 @@ package user
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
+	"github.com/pieces-go/pieces-os-client-go/internal/lossless"
 )
 
 // Snapshot returns the signed-in user. When nobody is signed in (Pieces OS
@@ -13,9 +15,7 @@ import (
 //
 // GET /user
 func (cl *Client) Snapshot(ctx context.Context) (*Profile, error) {
-	out, err := call[struct {
-		User *Profile `json:"user"`
-	}](ctx, cl, &epUserSnapshot, (*gen.Client).UserSnapshot)
+	out, err := call[snapshot](ctx, cl, &epUserSnapshot, (*gen.Client).UserSnapshot)
 	switch {
 	case err != nil:
 		return nil, err
@@ -23,6 +23,25 @@ func (cl *Client) Snapshot(ctx context.Context) (*Profile, error) {
 		return nil, cl.c.fail(OpUserSnapshot, 0, nil, ErrNotSignedIn)
 	}
 	return out.User, nil
+}
+
+// snapshot is the answer of Snapshot: a ReturnedUserProfile whose user
+// keeps its JSON, the member "user" of the answer.
+type snapshot struct{ User *Profile }
+
+func (s *snapshot) read(body []byte) error {
+	var out ReturnedUserProfile
+	if err := lossless.Decode(body, &out); err != nil {
+		return err
+	}
+	raw, ok := lossless.Member(body, "user")
+	switch {
+	case ok && out.User != nil:
+		s.User = &Profile{UserProfile: *out.User, raw: raw, decoded: *out.User}
+	case ok && string(raw) != "null":
+		return errors.New("the user is not a JSON object")
+	}
+	return nil
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
