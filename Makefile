@@ -10,12 +10,12 @@ GO ?= go
 # The race detector needs cgo; `make test RACE=` runs without it.
 RACE ?= -race
 FUZZTIME ?= 10s
-# How much `make test` fuzzes each target: enough to replay the seed corpus
-# and try fresh inputs, little enough for CI. A count, not a duration: with
+# How much `make test` fuzzes each target: 20,000 inputs, which every
+# target must survive, a few seconds each. A count, not a duration: with
 # a duration, Go 1.26's fuzz coordinator can report a spurious "context
 # deadline exceeded" when the time runs out on a loaded machine (Go issue
 # 75804, fixed in Go 1.27); a count has no deadline to race.
-FUZZSMOKE ?= 3000x
+FUZZSMOKE ?= 20000x
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The Go modules of this repository that hold code (tools/ pins the
 # generator and holds genlists).
