@@ -329,9 +329,6 @@ func isLoopback(host string) bool {
 // following it.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// credentialHeaders are the headers a redirect to another origin loses.
-var credentialHeaders = []string{"X-Application-ID", "Application", "Authorization"}
-
 // dropCredentialsOnRedirect wraps the redirect policy next (nil is that of
 // net/http: at most 10 redirects) so that a request redirected to an
 // origin other than the first request's loses the credentials before next
@@ -340,7 +337,7 @@ var credentialHeaders = []string{"X-Application-ID", "Application", "Authorizati
 func dropCredentialsOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > 0 && !sameOrigin(req.URL, via[0].URL) {
-			for _, h := range credentialHeaders {
+			for _, h := range [...]string{"X-Application-ID", "Application", "Authorization"} {
 				req.Header.Del(h)
 			}
 		}
