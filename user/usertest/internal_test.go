@@ -33,8 +33,13 @@ func decodeGeneric(t *testing.T, data []byte) any {
 	return v
 }
 
+// TestDefaultProfileIsComplete checks default_profile.json against the
+// spec, and that it holds what the documentation of DefaultProfile says.
 func TestDefaultProfileIsComplete(t *testing.T) {
 	t.Parallel()
+	if err := checkValue("", decodeGeneric(t, defaultProfileJSON), reflect.TypeFor[gen.UserProfile]()); err != nil {
+		t.Errorf("default_profile.json breaks the schema: %v", err)
+	}
 	p := DefaultProfile()
 	data, err := json.Marshal(p)
 	if err != nil {
@@ -43,8 +48,8 @@ func TestDefaultProfileIsComplete(t *testing.T) {
 	if len(data) < 2048 {
 		t.Errorf("DefaultProfile is %d bytes of JSON, want a few KB", len(data))
 	}
-	if err := checkValue("", decodeGeneric(t, data), reflect.TypeFor[gen.UserProfile]()); err != nil {
-		t.Errorf("DefaultProfile breaks the schema: %v", err)
+	if p.Name != "Ada Lovelace" || p.Email != "ada@example.com" || p.Vanityname != "ada" || p.Username != "ada" {
+		t.Errorf("DefaultProfile is %q <%s> (%s, vanity %s), want Ada Lovelace <ada@example.com> (ada, vanity ada)", p.Name, p.Email, p.Username, p.Vanityname)
 	}
 	var back gen.UserProfile
 	if err := json.Unmarshal(data, &back); err != nil {

@@ -1,20 +1,16 @@
 package usertest
 
 import (
+	"bytes"
 	"crypto/sha1"
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
-)
-
-// Ids of the records in DefaultProfile.
-const (
-	defaultUserID         = "0b5e0c1e-8f2a-4d3b-9a6c-1f2e3d4c5b6a"
-	defaultOrganizationID = "7c9d2e4f-1a3b-4c5d-8e6f-9a0b1c2d3e4f"
-	defaultSubscriptionID = "3e1f5a7b-9c2d-4e6f-8a1b-2c3d4e5f6a7b"
 )
 
 // cloudDomain is the parent domain of the personal-cloud addresses the fake
@@ -31,175 +27,30 @@ func timestamp(t time.Time, readable string) gen.GroupedTimestamp {
 	return gen.GroupedTimestamp{Value: t.UTC(), Readable: readable, Schema: stamp()}
 }
 
-func enabled() gen.InstanceConfigurationEnabledEnum {
-	return gen.InstanceConfigurationEnabledEnumENABLED
-}
+// defaultProfileJSON is the profile DefaultProfile returns, as JSON.
+//
+//go:embed default_profile.json
+var defaultProfileJSON []byte
 
-// DefaultProfile returns the profile of the user a new Server has signed in
-// (unless WithSignedOut or WithProfile say otherwise): Ada Lovelace, vanity
-// name "ada", with aesthetics, a running personal cloud with base, id and
-// vanity addresses, a GitHub sign-in provider, membership of one
-// organization and a monthly subscription. Every required member of every
-// nested model is set. Its timestamps are fixed, so two calls return equal
-// values, and each call returns a fresh copy that the caller may change.
+// DefaultProfile returns the profile of the user a new Server has signed in:
+// Ada Lovelace (ada@example.com), vanity name "ada", with aesthetics, a
+// running personal cloud with base, id and vanity addresses, a GitHub
+// sign-in provider, membership of one organization (with its full record)
+// and a monthly subscription. Every required member of every nested model
+// is set. Its timestamps are fixed, so two calls return equal values, and
+// each call returns a fresh copy that the caller may change.
+//
+// The profile is the file default_profile.json of this package, decoded
+// strictly: a member gen.UserProfile does not declare makes it panic, and
+// the package's tests check the file against the spec.
 func DefaultProfile() gen.UserProfile {
-	created := time.Date(2023, time.May, 4, 10, 0, 0, 0, time.UTC)
-	updated := time.Date(2024, time.November, 20, 16, 30, 0, 0, time.UTC)
-	billing := time.Date(2024, time.December, 20, 0, 0, 0, 0, time.UTC)
-
-	userRef := gen.ReferencedUser{
-		ID: defaultUserID,
-		Reference: &gen.FlattenedUserProfile{
-			ID:         defaultUserID,
-			Email:      "ada@example.com",
-			Name:       "Ada Lovelace",
-			Username:   "ada",
-			Vanityname: "ada",
-			Picture:    "https://example.com/avatars/ada.png",
-			Schema:     stamp(),
-		},
-		Schema: stamp(),
+	dec := json.NewDecoder(bytes.NewReader(defaultProfileJSON))
+	dec.DisallowUnknownFields()
+	var p gen.UserProfile
+	if err := dec.Decode(&p); err != nil {
+		panic("usertest: default_profile.json does not fit gen.UserProfile: " + err.Error())
 	}
-	subscription := gen.FlattenedSubscription{
-		ID:              defaultSubscriptionID,
-		Active:          true,
-		Name:            "Pieces Pro",
-		PriceID:         "pri_01hpro0monthly",
-		ProductID:       "pro_01hpieces0pro",
-		Quantity:        1,
-		SubscriptionID:  "sub_01hada0pro",
-		Term:            gen.SubscriptionTermEnumMonth,
-		Created:         timestamp(created, ""),
-		Updated:         timestamp(updated, ""),
-		NextBillingDate: timestamp(billing, ""),
-		User:            gen.ReferencedUser{ID: defaultUserID, Schema: stamp()},
-		Schema:          stamp(),
-	}
-	organization := gen.FlattenedEntity{
-		ID:            defaultOrganizationID,
-		Name:          "Analytical Engines Ltd",
-		Type:          gen.EntityTypeEnumORGANIZATION,
-		OrgIdentifier: "analytical-engines",
-		Created:       timestamp(created, ""),
-		Updated:       timestamp(updated, ""),
-		Configuration: gen.InstanceConfiguration{
-			Analytics: gen.InstanceConfigurationAnalytics{
-				BigQuery: gen.BigQueryInstanceConfiguration{Enabled: gen.InstanceConfigurationEnabledEnumDISABLED},
-				Segment:  gen.SegmentInstanceConfiguration{Enabled: gen.InstanceConfigurationEnabledEnumDISABLED},
-				SendInternalSummaryReportsToUserTeamService: gen.SendInternalSummaryReportsToUserTeamServiceInstanceConfiguration{
-					Enabled: gen.InstanceConfigurationEnabledEnumDISABLED,
-				},
-			},
-			ExternalCloud: gen.InstanceConfigurationExternalCloud{
-				ConnectToCloud:          gen.ConnectToCloudInstanceConfiguration{Enabled: enabled()},
-				ReconnectToCloud:        gen.ReconnectToCloudInstanceConfiguration{Enabled: enabled()},
-				UpdateAllocationCloud:   gen.UpdateAllocationCloudInstanceConfiguration{Enabled: enabled()},
-				ShareSnippet:            gen.ShareSnippetInstanceConfiguration{Enabled: enabled()},
-				CloudBackupCreation:     gen.CloudBackupCreationInstanceConfiguration{Enabled: enabled()},
-				ListCloudBackups:        gen.ListCloudBackupsInstanceConfiguration{Enabled: enabled()},
-				ListSpecificCloudBackup: gen.ListSpecificCloudBackupInstanceConfiguration{Enabled: enabled()},
-				RestoreCloudBackup:      gen.RestoreCloudBackupInstanceConfiguration{Enabled: enabled()},
-				DeleteCloudBackup:       gen.DeleteCloudBackupInstanceConfiguration{Enabled: enabled()},
-			},
-			ExternalProvider: gen.InstanceConfigurationExternalProvider{
-				AllowedCloudModels: gen.AllowedCloudModelsInstanceConfiguration{
-					Enabled: enabled(),
-					AllowedModels: gen.InstanceConfigurationAllowedModels{
-						Iterable: []gen.InstanceConfigurationAllowedModel{
-							{Unique: "gpt-4o", Name: "GPT-4o", Foundation: gen.ModelFoundationEnumGPTLATEST, Provider: gen.ExternalMLProviderEnumOPENAI, Type: gen.ModelTypeEnumBALANCED},
-							{Unique: "claude-sonnet", Name: "Claude Sonnet", Foundation: gen.ModelFoundationEnumCLAUDELATEST, Provider: gen.ExternalMLProviderEnumANTHROPIC, Type: gen.ModelTypeEnumACCURACY},
-						},
-					},
-				},
-				DeniedWorkstreamPatternEngineSources: gen.DeniedWorkstreamPatternEngineSourcesInstanceConfiguration{
-					Enabled: enabled(),
-					DeniedSources: gen.InstanceConfigurationDeniedWorkstreamPatternEngineSources{
-						Iterable: []gen.InstanceConfigurationDeniedWorkstreamPatternEngineSource{
-							{Application: "1Password", BundleIdentifiers: []string{"com.1password.1password"}},
-						},
-					},
-				},
-				DeniedWorkstreamPatternEngineWebsites: gen.DeniedWorkstreamPatternEngineWebsitesInstanceConfiguration{
-					Enabled: enabled(),
-					DeniedWebsites: gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsites{
-						Iterable: []gen.InstanceConfigurationDeniedWorkstreamPatternEngineWebsite{{URL: "https://bank.example.com"}},
-					},
-				},
-				Processing: gen.ProcessingInstanceConfiguration{Enabled: enabled(), Processing: gen.CapabilitiesEnumBLENDED},
-			},
-			Schema: stamp(),
-		},
-		Users: gen.FlattenedUsers{
-			Iterable: []gen.ReferencedUser{{ID: defaultUserID, Schema: stamp()}},
-			Indices:  map[string]int{defaultUserID: 0},
-		},
-		Subscriptions: gen.FlattenedSubscriptions{
-			Iterable: []gen.ReferencedSubscription{{ID: defaultSubscriptionID, Schema: stamp()}},
-			Indices:  map[string]int{defaultSubscriptionID: 0},
-		},
-		Schema: stamp(),
-	}
-	subscription.Entities = gen.FlattenedEntities{
-		Iterable: []gen.ReferencedEntity{{ID: defaultOrganizationID, Schema: stamp()}},
-		Indices:  map[string]int{defaultOrganizationID: 0},
-	}
-	subscription.User = userRef
-
-	return gen.UserProfile{
-		ID:         defaultUserID,
-		Email:      "ada@example.com",
-		Name:       "Ada Lovelace",
-		Username:   "ada",
-		Vanityname: "ada",
-		Picture:    "https://example.com/avatars/ada.png",
-		Aesthetics: gen.Aesthetics{
-			Font:   gen.Font{Size: 14, Schema: stamp()},
-			Theme:  gen.Theme{Dark: true, Schema: stamp()},
-			Schema: stamp(),
-		},
-		Allocation: allocationFor(defaultUserID, "ada", updated),
-		Auth0: gen.Auth0UserMetadata{
-			GlobalID:   defaultUserID,
-			Vanityname: "ada",
-			Allocation: gen.Auth0UserAllocationMetadata{Project: "pieces-usertest", Region: "us-central1"},
-			Schema:     stamp(),
-		},
-		Created: timestamp(created, ""),
-		Updated: timestamp(updated, ""),
-		Providers: gen.ExternalProviders{
-			Iterable: []gen.ExternalProvider{{
-				Type:       gen.ExternalProviderTypeEnumGithub,
-				UserID:     "github|1815",
-				Connection: "github",
-				IsSocial:   ptr(true),
-				Created:    timestamp(created, ""),
-				Updated:    timestamp(updated, ""),
-				ProfileData: gen.ExternalProviderProfileData{
-					Name:        "Ada Lovelace",
-					Nickname:    "ada",
-					Email:       "ada@example.com",
-					Picture:     "https://example.com/avatars/ada.png",
-					HTMLURL:     "https://github.com/ada",
-					Company:     "Analytical Engines Ltd",
-					PublicRepos: ptr(12),
-					Followers:   ptr(1843),
-				},
-				Schema: stamp(),
-			}},
-			Schema: stamp(),
-		},
-		Entities: gen.FlattenedEntities{
-			Iterable: []gen.ReferencedEntity{{ID: defaultOrganizationID, Reference: &organization, Schema: stamp()}},
-			Indices:  map[string]int{defaultOrganizationID: 0},
-			Schema:   stamp(),
-		},
-		Subscriptions: gen.FlattenedSubscriptions{
-			Iterable: []gen.ReferencedSubscription{{ID: defaultSubscriptionID, Reference: &subscription, Schema: stamp()}},
-			Indices:  map[string]int{defaultSubscriptionID: 0},
-			Schema:   stamp(),
-		},
-		Schema: stamp(),
-	}
+	return p
 }
 
 // allocationFor returns a running personal cloud for user id, with a vanity
