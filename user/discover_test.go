@@ -258,7 +258,10 @@ func discCtx(t *testing.T) context.Context {
 // port outside the scanned range, with its health id and version.
 func TestDiscoverInstancePortFile(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithVersion("12.6.29-staging"))
+	srv := usertest.Start(t)
+	if err := srv.SetVersion("12.6.29-staging"); err != nil {
+		t.Fatal(err)
+	}
 	port := srvPort(t, srv)
 	opts := user.DiscoverOptions{
 		PortFile: discPortFile(t, "\uFEFF "+strconv.Itoa(port)+"\r\n"),
@@ -354,7 +357,8 @@ func TestDiscoverBadPortFile(t *testing.T) {
 // from a ready one, and that a ready one is preferred.
 func TestDiscoverMigrating(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithMigrating())
+	srv := usertest.Start(t)
+	srv.SetMigrating(true)
 	port := srvPort(t, srv)
 	opts := user.DiscoverOptions{PortFile: discPortFile(t, strconv.Itoa(port)), Ranges: []user.PortRange{discClosedRange(t, 3)}}
 

@@ -17,12 +17,16 @@ import (
 // build of Pieces OS and the example writes its port file itself; a
 // program passes the zero DiscoverOptions to read the real one.
 func ExampleDiscoverInstance() {
-	srv, err := usertest.NewServer(usertest.WithVersion("12.6.29-staging"))
+	srv, err := usertest.NewServer()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
+	if err := srv.SetVersion("12.6.29-staging"); err != nil {
+		fmt.Println(err)
+		return
+	}
 	dir, err := os.MkdirTemp("", "pieces-example-")
 	if err != nil {
 		fmt.Println(err)
@@ -61,12 +65,16 @@ func ExampleDiscoverInstance() {
 
 // Version and Health ask a Pieces OS directly.
 func ExampleClient_Version() {
-	srv, err := usertest.NewServer(usertest.WithVersion("13.1.0"))
+	srv, err := usertest.NewServer()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
+	if err := srv.SetVersion("13.1.0"); err != nil {
+		fmt.Println(err)
+		return
+	}
 	c, err := user.New(user.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)

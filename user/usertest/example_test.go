@@ -44,8 +44,9 @@ func TestGreeting(t *testing.T) {
 // srv.URL, and turn the knobs the test needs. In a test, use
 // usertest.Start(t) as TestGreeting in this file does.
 func Example() {
-	srv, _ := usertest.NewServer(usertest.WithTakenVanity("babbage"))
+	srv, _ := usertest.NewServer()
 	defer srv.Close()
+	srv.TakeVanity("babbage")
 	c, _ := user.New(user.WithBaseURL(srv.URL))
 	fmt.Println(greeting(context.Background(), c))
 	_, err := c.UpdateVanity(context.Background(), "babbage")

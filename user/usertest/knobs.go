@@ -155,24 +155,15 @@ func (s *Server) HealthID() string { return s.healthID }
 // accepted, so that a test can send a version a client does not expect;
 // an empty v fails.
 func (s *Server) SetVersion(v string) error {
-	if err := checkVersionText(v); err != nil {
-		return fmt.Errorf("usertest: SetVersion: %w", err)
+	if strings.TrimSpace(v) == "" {
+		return errors.New("usertest: SetVersion: the version is empty")
+	}
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return fmt.Errorf("usertest: SetVersion: the version %q holds a control character", v)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.version = v
-	return nil
-}
-
-// checkVersionText refuses a version text that an HTTP answer would not
-// carry as it is.
-func checkVersionText(v string) error {
-	if strings.TrimSpace(v) == "" {
-		return errors.New("the version is empty")
-	}
-	if strings.ContainsFunc(v, unicode.IsControl) {
-		return fmt.Errorf("the version %q holds a control character", v)
-	}
 	return nil
 }
 

@@ -13,7 +13,7 @@
 //
 // Beside the User API the server answers the two routes every Pieces OS
 // has: GET /.well-known/health ("ok:<id>", or "migrating") and GET
-// /.well-known/version (DefaultVersion unless WithVersion says otherwise).
+// /.well-known/version (DefaultVersion unless SetVersion says otherwise).
 // WithoutCheckInStream makes it a build that lacks the check-in stream.
 //
 // Requests lists what the server received, and WaitStreams waits for
@@ -135,7 +135,7 @@ type cannedAnswer struct {
 // (see WithAddr) and returns it once it accepts connections. Call Close
 // when done.
 func NewServer(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", checkIn: DefaultCheckInInterval, version: DefaultVersion}
+	cfg := config{addr: "127.0.0.1:0", checkIn: DefaultCheckInInterval}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("usertest: NewServer: nil Option")
@@ -163,26 +163,16 @@ func NewServer(opts ...Option) (*Server, error) {
 		features:    defaultFeatures(),
 		entities:    make(map[string]gen.FlattenedEntity),
 		answers:     make(map[string]cannedAnswer),
-		latency:     cfg.latency,
 		subs:        make(map[*subscriber]struct{}),
 		subsChanged: make(chan struct{}),
 		healthID:    newUUID(),
-		migrating:   cfg.migrating,
-		version:     cfg.version,
-	}
-	for _, n := range cfg.taken {
-		s.taken[n] = true
+		version:     DefaultVersion,
 	}
 	account := DefaultProfile()
-	if cfg.profile != nil {
-		account = clone(*cfg.profile)
-	}
 	s.account = account
 	s.learnEntitiesLocked(account)
-	if !cfg.signedOut {
-		s.user = ptr(clone(account))
-		s.token = tokenFor(account.ID)
-	}
+	s.user = ptr(clone(account))
+	s.token = tokenFor(account.ID)
 
 	strict := gen.NewStrictHandlerWithOptions(&api{s: s}, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -355,7 +345,7 @@ func (s *Server) record(r *http.Request, opID string, body []byte) {
 	s.requests = append(s.requests, req)
 }
 
-// delay waits out the latency set with SetLatency or WithLatency, or until
+// delay waits out the latency set with SetLatency, or until
 // ctx ends (the client went away or the server is closing).
 func (s *Server) delay(ctx context.Context) error {
 	s.mu.Lock()
@@ -423,7 +413,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	writeText(w, http.StatusOK, text)
 }
 
-// serveVersion answers the version set with WithVersion or SetVersion.
+// serveVersion answers the version set with SetVersion.
 func (s *Server) serveVersion(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	v := s.version
