@@ -30,9 +30,7 @@ type config struct {
 
 // WithAddr makes the server listen on addr, a "host:port" whose host is a
 // loopback address or "localhost", instead of an ephemeral port of
-// 127.0.0.1. To restart a server on the port of one that was closed, pass
-// WithAddr(old.Addr()); a client pointed at old.URL then reaches the new
-// server.
+// 127.0.0.1. WithAddr(old.Addr()) restarts a closed server on its port.
 func WithAddr(addr string) Option {
 	return func(c *config) error {
 		host, _, err := net.SplitHostPort(addr)
@@ -48,8 +46,7 @@ func WithAddr(addr string) Option {
 }
 
 // WithCheckInInterval sets how often /user/last_checked_in/stream sends a
-// message after the first one, which it sends at once. The default is
-// DefaultCheckInInterval.
+// message after the first, which it sends at once (DefaultCheckInInterval).
 func WithCheckInInterval(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -62,7 +59,7 @@ func WithCheckInInterval(d time.Duration) Option {
 
 // WithLog makes the server write one line per request to w: method, path,
 // status and duration, such as "GET /user 200 153µs". Server errors and
-// recovered panics are written there too. Writes to w are serialised.
+// panics of handlers are written there too. Writes to w are serialised.
 func WithLog(w io.Writer) Option {
 	return func(c *config) error {
 		if w == nil {
@@ -74,9 +71,8 @@ func WithLog(w io.Writer) Option {
 }
 
 // WithoutCheckInStream makes the server a build without the check-in
-// stream: GET /user/last_checked_in/stream answers 404 instead of the
-// WebSocket upgrade. Requests still names the operation
-// streamUserLastCheckedIn.
+// stream: GET /user/last_checked_in/stream answers 404 (Requests still
+// names the operation).
 func WithoutCheckInStream() Option {
 	return func(c *config) error {
 		c.noCheckIn = true
