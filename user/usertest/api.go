@@ -22,9 +22,12 @@ type api struct{ *Server }
 // The compiler checks that every HTTP operation of the spec is served.
 var _ gen.StrictServerInterface = api{}
 
-// lockedOps holds the mutex while a handler runs. The answer is written
-// later, so it must not change.
-func (s *Server) lockedOps(f gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
+// lockedOps holds the mutex while a handler but SignIntoOs (which locks by
+// itself) runs. The answer is written later, so it must not change.
+func (s *Server) lockedOps(f gen.StrictHandlerFunc, operationID string) gen.StrictHandlerFunc {
+	if operationID == "SignIntoOs" {
+		return f
+	}
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -363,9 +366,20 @@ func (s api) UserHasFeatureAccess(ctx context.Context, req gen.UserHasFeatureAcc
 	return gen.UserHasFeatureAccess200JSONResponse(out), nil
 }
 
-// SignIntoOs serves POST /os/sign_in: the signed-in user, or else the last
-// user signed in again with a new access token.
+// SignIntoOs serves POST /os/sign_in: the signed-in user at once, or else,
+// after the delay SetSignInDelay sets, the last user signed in again with
+// a new access token. A wait cut short is answered with 503.
 func (s api) SignIntoOs(ctx context.Context, _ gen.SignIntoOsRequestObject) (gen.SignIntoOsResponseObject, error) {
+	s.mu.Lock()
+	signedIn, delay := s.signedIn, s.signInDelay
+	s.mu.Unlock()
+	if !signedIn {
+		if err := wait(ctx, delay); err != nil {
+			return textAnswer(http.StatusServiceUnavailable, "signIntoOs: the sign-in was abandoned before it finished: "+err.Error()), nil
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !s.signedIn {
 		s.signInLocked(s.raw)
 	}

@@ -18,6 +18,7 @@
 //   - SetProfile, SetProfileJSON: the user's profile, typed or as JSON.
 //   - Profile, ProfileJSON: the signed-in user's profile, typed or as JSON.
 //   - SignIn, SignOut: sign a user in or out, as selectUser and clearUser do.
+//   - SetSignInDelay: how long signIntoOs takes (0: no time; < 0: forever).
 //   - FailNext: any status for the next calls of an operation (401, 593...).
 //   - RespondNext: any answer at all, one that breaks the spec included.
 //   - TakeVanity: vanity names taken by other users (userUpdateVanity: 409).

@@ -79,6 +79,13 @@ func (s *Server) SignIn(p gen.UserProfile) {
 // signed-out message (an empty text), and the check-ins name no user.
 func (s *Server) SignOut() { s.locked(s.signOutLocked) }
 
+// SetSignInDelay sets how long signIntoOs takes when nobody is signed in,
+// as the person at the browser would: 0 (the default) signs in at once,
+// d > 0 after d; with d < 0 the sign-in never finishes and the request
+// waits until its client gives up or the server closes. A wait cut short
+// is answered with 503. FailNext("signIntoOs", 1, 500, "...") fails it.
+func (s *Server) SetSignInDelay(d time.Duration) { s.locked(func() { s.signInDelay = d }) }
+
 // AccessToken returns the access token that userAccessToken answers with,
 // or "" when nobody is signed in. Each sign-in gives a new one.
 func (s *Server) AccessToken() (token string) {
@@ -112,10 +119,11 @@ const Always = -1
 
 // FailNext makes the next n calls of an operation, named by its operationId
 // in the spec ("streamUser" refuses the WebSocket upgrade), answer status
-// with body as text/plain, before anything else is checked. n = Always (or
-// any n < 0) answers every call until a later call cancels it; n = 0
-// cancels what is left of an earlier FailNext or RespondNext for the
-// operation; a new call replaces it.
+// with body as text/plain, before anything else is checked: so
+// FailNext("signIntoOs", 1, 500, "the browser sign-in failed") plays a
+// failed sign-in. n = Always (or any n < 0) answers every call until a
+// later call cancels it; n = 0 cancels what is left of an earlier FailNext
+// or RespondNext for the operation; a new call replaces it.
 func (s *Server) FailNext(operationID string, n, status int, body string) error {
 	return s.RespondNext(operationID, n, status, textPlain, body)
 }

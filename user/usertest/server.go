@@ -61,6 +61,7 @@ type Server struct {
 	entities    map[string]gen.FlattenedEntity // every entity the server knows, by id
 	answers     map[string]cannedAnswer        // by operationId
 	latency     time.Duration
+	signInDelay time.Duration
 	requests    []Request
 	subs        map[*subscriber]struct{}
 	subsChanged chan struct{} // closed and replaced whenever subs changes
@@ -173,9 +174,9 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Close stops the server: it stops listening, closes every WebSocket with
 // a normal-closure close frame (waiting a second at most for a client that
-// does not answer it), answers requests still waiting out SetLatency with
-// 503, and returns once every goroutine of the server has ended. Close may
-// be called more than once.
+// does not answer it), answers requests still waiting (out SetLatency, or
+// for a sign-in SetSignInDelay holds back) with 503, and returns once every
+// goroutine of the server has ended. Close may be called more than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.locked(func() {
@@ -254,13 +255,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
 }
 
-// wait waits d or until ctx ends, which it reports.
+// wait waits d (for ever when d < 0) or until ctx ends, which it reports.
 func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
+	var done <-chan time.Time
+	if d == 0 {
 		return nil
+	} else if d > 0 {
+		done = time.After(d)
 	}
 	select {
-	case <-time.After(d):
+	case <-done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
