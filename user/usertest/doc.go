@@ -47,8 +47,10 @@
 // a newer Pieces OS and check that a client writes back what it did not
 // understand.
 //
-// As Pieces OS, the server checks no credentials (X-Application-ID,
-// Authorization); Requests records them for tests to check.
+// As Pieces OS, the server checks no credentials: the application id may
+// come as X-Application-ID, as the header named "application" that the
+// vendor's applications also send, as both or as neither. Requests records
+// every header for tests to check.
 //
 // Package usertest imports gen but not package user, so that the tests of
 // package user can use it.

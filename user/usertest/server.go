@@ -74,7 +74,7 @@ type Request struct {
 	Method      string      // the HTTP method, such as "POST"
 	Path        string      // the path as sent, still escaped, such as "/user/u1/entities/associate/a%2Fb"
 	Query       string      // the raw query, without the '?'
-	Header      http.Header // every header: X-Application-ID, Authorization, Upgrade...
+	Header      http.Header // every header: X-Application-ID, application, Authorization, Upgrade...
 	Body        []byte      // the body as received, empty when there was none
 	OperationID string      // the route's operationId, such as "streamUser"; "" for health, version and unknown routes
 }

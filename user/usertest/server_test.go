@@ -466,3 +466,31 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	}
 	tr.CloseIdleConnections()
 }
+
+// TestBothApplicationHeaders checks that a request carrying the
+// application id both as X-Application-ID and as "application", as the
+// vendor's applications send it, is served and recorded with both.
+func TestBothApplicationHeaders(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	req, err := http.NewRequestWithContext(testCtx(t), http.MethodGet, srv.URL+"/user", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Application-ID", appID)
+	req.Header.Set("application", appID)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /user with both headers: %d", res.StatusCode)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Header.Get("X-Application-ID") != appID || reqs[0].Header.Get("Application") != appID {
+		t.Errorf("recorded %+v, want both headers with %q", reqs, appID)
+	}
+}
