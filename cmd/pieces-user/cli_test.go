@@ -129,7 +129,8 @@ func TestRefresh(t *testing.T) {
 
 func TestSelect(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithSignedOut())
+	srv := usertest.Start(t)
+	srv.SignOut()
 	r := mustRun(t, 0, "", nil, "--host", srv.URL, "--token", "tok-123", "--json",
 		"select", "--email", "grace@example.com", "--name", "Grace Hopper", "--user-id", "github|42")
 	got := decodeOut[user.UserProfile](t, r)

@@ -95,15 +95,7 @@ func setupServeFake(fs *flag.FlagSet) action {
 		opts := []usertest.Option{
 			usertest.WithAddr(*addr),
 			usertest.WithLog(s.stderr),
-			usertest.WithLatency(*latency),
 			usertest.WithCheckInInterval(*checkIn),
-		}
-		if *signedOut {
-			opts = append(opts, usertest.WithSignedOut())
-		}
-		opts = append(opts, usertest.WithVersion(*version))
-		if *migrating {
-			opts = append(opts, usertest.WithMigrating())
 		}
 		if *noCheckIn {
 			opts = append(opts, usertest.WithoutCheckInStream())
@@ -114,9 +106,6 @@ func setupServeFake(fs *flag.FlagSet) action {
 				names = append(names, n)
 			}
 		}
-		if len(names) > 0 {
-			opts = append(opts, usertest.WithTakenVanity(names...))
-		}
 
 		srv, err := usertest.NewServer(opts...)
 		if err != nil {
@@ -126,6 +115,17 @@ func setupServeFake(fs *flag.FlagSet) action {
 			return fmt.Errorf("serve-fake: %w", err)
 		}
 		defer srv.Close()
+		// The knobs are set before the server announces its address (on
+		// stdout and in the port file).
+		srv.SetLatency(*latency)
+		if *signedOut {
+			srv.SignOut()
+		}
+		if err := srv.SetVersion(*version); err != nil {
+			return usagef("serve-fake: --version: %v", err)
+		}
+		srv.SetMigrating(*migrating)
+		srv.TakeVanity(names...)
 		for _, f := range fails {
 			body := fmt.Sprintf("%s fails on purpose (serve-fake --fail %s=%d)", f.op, f.op, f.status)
 			if err := srv.FailNext(f.op, usertest.Always, f.status, body); err != nil {

@@ -136,7 +136,8 @@ func TestHostFromEnvironmentFollowsTheLibrary(t *testing.T) {
 // does not answer in time is reported as slow, not as absent.
 func TestSlowPiecesOS(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithLatency(time.Minute))
+	srv := usertest.Start(t)
+	srv.SetLatency(time.Minute)
 	r := mustRun(t, exitUnreachable, "", nil, "--host", srv.URL, "--timeout", "100ms", "snapshot")
 	oneLineOn(t, r, "Pieces OS at "+srv.URL+" did not answer within 100ms", "--timeout")
 	if strings.Contains(r.stderr, "start the Pieces OS app") {

@@ -109,7 +109,7 @@ func TestWatchSurvivesRestart(t *testing.T) {
 	next := usertest.DefaultProfile()
 	next.ID = "another-user"
 	next.Name = "Back Again"
-	restartFake(t, first.Addr(), usertest.WithProfile(next))
+	restartFake(t, first.Addr()).SetProfile(next)
 	_, line := p.stdout.await(t, 1, "the profile of the restarted fake", contains("Back Again"))
 	if got := decodeLine(t, line); got.Profile.ID != "another-user" {
 		t.Errorf("after the restart watch printed %s", line)
