@@ -1,52 +1,31 @@
 package usertest_test
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log"
-	"net/http"
 
+	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
 // rename is the code under test: a read-modify-write of the signed-in
-// user's name over plain HTTP. It changes the one member it means to and
-// sends every other member back as it read it, the ones it does not know
-// included.
-func rename(hc *http.Client, base, name string) error {
-	res, err := hc.Get(base + "/user")
+// user's name with package user.
+func rename(ctx context.Context, c *user.Client, name string) error {
+	p, err := c.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
-	defer res.Body.Close()
-	var snapshot struct {
-		User map[string]json.RawMessage `json:"user"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&snapshot); err != nil {
-		return err
-	}
-	if snapshot.User["name"], err = json.Marshal(name); err != nil {
-		return err
-	}
-	body, err := json.Marshal(snapshot.User)
-	if err != nil {
-		return err
-	}
-	res, err = hc.Post(base+"/user/update", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("updateUser: %s", res.Status)
-	}
-	return nil
+	p.Name = name
+	_, err = c.Update(ctx, p)
+	return err
 }
 
 // The fake plays a newer Pieces OS whose profile has a member this
-// version's models lack ("workspaces"): a read-modify-write must not lose
-// it, and ProfileJSON shows whether it did.
+// version's models lack ("workspaces") and an enum value they do not list:
+// a read-modify-write must not lose them, and ProfileJSON shows whether it
+// did.
 func ExampleServer_SetProfileJSON() {
 	srv, err := usertest.NewServer()
 	if err != nil {
@@ -58,14 +37,17 @@ func ExampleServer_SetProfileJSON() {
 	doc, _ := json.Marshal(usertest.DefaultProfile())
 	_ = json.Unmarshal(doc, &newer)
 	newer["workspaces"] = []string{"notes", "research"}
+	newer["allocation"].(map[string]any)["status"] = map[string]any{"cloud": "HIBERNATING"}
 	doc, _ = json.Marshal(newer)
 	if err := srv.SetProfileJSON(doc); err != nil {
 		log.Fatal(err)
 	}
 
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	if err := rename(&http.Client{Transport: tr}, srv.URL, "Ada King"); err != nil {
+	c, err := user.New(user.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := rename(context.Background(), c, "Ada King"); err != nil {
 		log.Fatal(err)
 	}
 
@@ -73,8 +55,11 @@ func ExampleServer_SetProfileJSON() {
 	var after struct {
 		Name       string   `json:"name"`
 		Workspaces []string `json:"workspaces"`
+		Allocation struct {
+			Status struct{ Cloud string } `json:"status"`
+		} `json:"allocation"`
 	}
 	_ = json.Unmarshal(kept, &after)
-	fmt.Println(after.Name, after.Workspaces)
-	// Output: Ada King [notes research]
+	fmt.Println(after.Name, after.Workspaces, after.Allocation.Status.Cloud)
+	// Output: Ada King [notes research] HIBERNATING
 }
