@@ -141,7 +141,7 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 		resp, err := c.hc.Do(r)
 		var wait time.Duration
 		switch {
-		case err != nil && !moved && c.addr.find != nil && resendable(req, err) && c.addr.refind(ctx, req.URL.Host, c.log):
+		case err != nil && !moved && c.addr.find != nil && resendable(req, err) && c.addr.moved(ctx, req.URL.Host, c.log):
 			moved = true
 			attempt--
 			continue
