@@ -45,9 +45,6 @@ const (
 // Error.Body and the JSON errors of HasFeatureAccess.
 const maxErrorRead = 64 << 10
 
-// statusUpdateRequired is Pieces OS's own status for "update Pieces OS".
-const statusUpdateRequired = 593
-
 // sendFunc is a method of gen.Client, given the request editor of a call.
 type sendFunc = func(g *gen.Client, ctx context.Context, edit ...gen.RequestEditorFn) (*http.Response, error)
 
