@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -19,19 +18,11 @@ const (
 	demoStepTimeout = 5 * time.Second
 )
 
-// Values the demo sets.
-const (
-	demoVanity      = "countess"
-	demoTakenVanity = "babbage"
-	demoNewName     = "Augusta Ada King"
-)
-
-func setupDemo(fs *flag.FlagSet) action {
+func setupDemo(*flag.FlagSet) action {
 	return func(s *session, _ []string) error {
 		ctx, cancel := context.WithTimeout(s.ctx, demoTimeout)
 		defer cancel()
-		d := &demo{s: s, ctx: ctx, w: s.stdout}
-		if err := d.run(); err != nil {
+		if err := (&demo{s: s, ctx: ctx}).run(); err != nil {
 			// Whatever failed, the demo failed: exit code 1, not the
 			// codes that speak of a real Pieces OS.
 			return fmt.Errorf("demo failed: %v", err)
@@ -45,46 +36,51 @@ func setupDemo(fs *flag.FlagSet) action {
 type demo struct {
 	s      *session
 	ctx    context.Context
-	w      io.Writer
 	step   int
 	events <-chan user.Event
 }
 
-// title starts a step.
+// title starts a step; say prints a result of the current step.
 func (d *demo) title(format string, args ...any) {
 	d.step++
-	fmt.Fprintf(d.w, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
+	fmt.Fprintf(d.s.stdout, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
 }
 
-// say prints a result of the current step.
 func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.w, "   %s\n", fmt.Sprintf(format, args...))
+	fmt.Fprintf(d.s.stdout, "   %s\n", fmt.Sprintf(format, args...))
 }
 
-// await waits for the first event on the stream that match accepts,
-// bounded by demoStepTimeout.
-func (d *demo) await(what string, match func(user.Event) bool) (user.Event, error) {
-	t := time.NewTimer(demoStepTimeout)
-	defer t.Stop()
-	for {
-		select {
-		case ev, ok := <-d.events:
-			if !ok {
-				return user.Event{}, fmt.Errorf("the stream ended while waiting for %s", what)
-			}
-			if match(ev) {
-				return ev, nil
-			}
-		case <-t.C:
-			return user.Event{}, fmt.Errorf("no %s on the stream within %v", what, demoStepTimeout)
-		case <-d.ctx.Done():
-			return user.Event{}, fmt.Errorf("stopped while waiting for %s: %w", what, d.ctx.Err())
-		}
+// await waits, at most demoStepTimeout, for the first event on the stream
+// of kind k that match accepts (nil accepts any), and says it.
+func (d *demo) await(k user.EventKind, match func(user.Event) bool, note string) (user.Event, error) {
+	ctx, cancel := context.WithTimeout(d.ctx, demoStepTimeout)
+	defer cancel()
+	ev, err := usertest.Await(ctx, d.events, func(ev user.Event) bool { return ev.Kind == k && (match == nil || match(ev)) })
+	if err != nil {
+		return ev, fmt.Errorf("waiting for a %s event: %w", k, err)
 	}
+	switch k {
+	case user.EventProfile:
+		d.say("event %s%s", describeProfile(ev.Profile), note)
+	case user.EventDisconnected:
+		d.say("event disconnected: %s", oneLine(ev.Err.Error()))
+	case user.EventRetrying:
+		d.say("event retrying in %v", ev.RetryIn.Round(time.Millisecond))
+	default:
+		d.say("event %s", k)
+	}
+	return ev, nil
 }
 
-func kindIs(k user.EventKind) func(user.Event) bool {
-	return func(ev user.Event) bool { return ev.Kind == k }
+// expect checks that a call failed with the sentinel want, and says so.
+func (d *demo) expect(call string, err, want error, wantName string) error {
+	if !errors.Is(err, want) {
+		return fmt.Errorf("%s returned %v, not an error matching %s", call, err, wantName)
+	}
+	e, _ := errors.AsType[*user.Error](err)
+	d.say("err: %v", err)
+	d.say("errors.Is(err, %s) = true; e, _ := errors.AsType[*user.Error](err); e.StatusCode = %d", wantName, e.StatusCode)
+	return nil
 }
 
 func (d *demo) run() error {
@@ -96,8 +92,7 @@ func (d *demo) run() error {
 	}
 	defer srv.Close()
 	d.say("srv, _ := usertest.NewServer()  // listening on %s", srv.URL)
-
-	d.s.base, d.s.discoverErr = srv.URL, nil
+	d.s.host, d.s.hostSet = srv.URL, true
 	c, err := d.s.client()
 	if err != nil {
 		return err
@@ -112,24 +107,17 @@ func (d *demo) run() error {
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
 	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.URLs.Base.URL)
 
-	d.title("Change the vanity name: c.UpdateVanity(ctx, %q).", demoVanity)
-	p, err = c.UpdateVanity(ctx, demoVanity)
-	if err != nil {
-		return fmt.Errorf("c.UpdateVanity(%q): %w", demoVanity, err)
+	d.title(`Change the vanity name: c.UpdateVanity(ctx, "countess").`)
+	if p, err = c.UpdateVanity(ctx, "countess"); err != nil {
+		return fmt.Errorf("c.UpdateVanity: %w", err)
 	}
 	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.URLs.Vanity.URL)
 
-	d.title("Ask for a vanity name another user holds: c.UpdateVanity(ctx, %q).", demoTakenVanity)
-	srv.TakeVanity(demoTakenVanity)
-	d.say("(the fake was told the name is taken: srv.TakeVanity(%q))", demoTakenVanity)
-	_, err = c.UpdateVanity(ctx, demoTakenVanity)
-	if err == nil {
-		return fmt.Errorf("c.UpdateVanity(%q) succeeded; a taken name should fail with 409", demoTakenVanity)
-	}
-	d.say("err: %v", err)
-	d.say("errors.Is(err, user.ErrVanityTaken) = %t, user.StatusCode(err) = %d", errors.Is(err, user.ErrVanityTaken), user.StatusCode(err))
-	if !errors.Is(err, user.ErrVanityTaken) {
-		return fmt.Errorf("c.UpdateVanity(%q) failed with %v, not with user.ErrVanityTaken", demoTakenVanity, err)
+	d.title(`Ask for a vanity name another user holds (srv.TakeVanity("babbage")): c.UpdateVanity(ctx, "babbage").`)
+	srv.TakeVanity("babbage")
+	_, err = c.UpdateVanity(ctx, "babbage")
+	if err := d.expect("c.UpdateVanity", err, user.ErrConflict, "user.ErrConflict"); err != nil {
+		return err
 	}
 
 	d.title("Check a feature: c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil).")
@@ -141,93 +129,64 @@ func (d *demo) run() error {
 
 	d.title("Ask for the sign-in providers: c.Providers(ctx). Only the cloud serves this.")
 	_, err = c.Providers(ctx)
-	if err == nil {
-		return errors.New("c.Providers succeeded; a local Pieces OS should answer 501")
-	}
-	d.say("err: %v", err)
-	d.say("errors.Is(err, user.ErrNotImplemented) = %t", errors.Is(err, user.ErrNotImplemented))
-	if !errors.Is(err, user.ErrNotImplemented) {
-		return fmt.Errorf("c.Providers failed with %v, not with user.ErrNotImplemented", err)
+	if err := d.expect("c.Providers", err, user.ErrNotImplemented, "user.ErrNotImplemented"); err != nil {
+		return err
 	}
 
-	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx), then range over st.Events().")
-	st, err := c.WatchProfile(ctx, user.WithBackoff(50*time.Millisecond, time.Second))
+	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx, nil), then range over st.Events().")
+	st, err := c.WatchProfile(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: 50 * time.Millisecond, Max: time.Second}})
 	if err != nil {
 		return fmt.Errorf("c.WatchProfile: %w", err)
 	}
 	defer st.Close()
 	d.events = st.Events()
-	if _, err := d.await("connection", kindIs(user.EventConnected)); err != nil {
+	if _, err := d.await(user.EventConnected, nil, ""); err != nil {
 		return err
 	}
-	d.say("event connected")
-	ev, err := d.await("profile", kindIs(user.EventProfile))
-	if err != nil {
+	if _, err := d.await(user.EventProfile, nil, "  // the current state comes first"); err != nil {
 		return err
 	}
-	d.say("event %s  // the current state comes first", describeProfile(ev.Profile))
 
 	d.title("Change the name with c.Update(ctx, p) and see the stream deliver it.")
-	changed := *p
-	changed.Name = demoNewName
-	if _, err := c.Update(ctx, &changed); err != nil {
+	p.Name = "Augusta Ada King"
+	if _, err := c.Update(ctx, p); err != nil {
 		return fmt.Errorf("c.Update: %w", err)
 	}
-	ev, err = d.await("updated profile", func(ev user.Event) bool {
-		return ev.Kind == user.EventProfile && ev.Profile.Name == demoNewName
-	})
-	if err != nil {
+	if _, err := d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.Name == p.Name }, ""); err != nil {
 		return err
 	}
-	d.say("event %s", describeProfile(ev.Profile))
 
-	d.title("Sign out with c.Clear(ctx) and see the stream report it.")
-	if err := c.Clear(ctx); err != nil {
-		return fmt.Errorf("c.Clear: %w", err)
+	d.title("Sign out with c.SignOut(ctx) and see the stream report it.")
+	users, err := c.SignOut(ctx)
+	if err != nil {
+		return fmt.Errorf("c.SignOut: %w", err)
 	}
-	if _, err := d.await("signed-out event", kindIs(user.EventSignedOut)); err != nil {
+	d.say("Pieces OS still knows %d user(s), whom c.SignIn can sign in again", len(users.Iterable))
+	if _, err := d.await(user.EventSignedOut, nil, ""); err != nil {
 		return err
 	}
-	d.say("event signed-out")
 
-	d.title("Sign in again: c.Select(ctx, nil) signs the last user back in.")
-	p, err = c.Select(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("c.Select: %w", err)
+	d.title("Sign in again: c.SignIn(ctx) (Pieces OS would open the browser; the fake signs the last user in at once).")
+	if p, err = c.SignIn(ctx); err != nil {
+		return fmt.Errorf("c.SignIn: %w", err)
 	}
-	ev, err = d.await("profile after the sign-in", func(ev user.Event) bool {
-		return ev.Kind == user.EventProfile && ev.Profile.ID == p.ID
-	})
-	if err != nil {
+	if _, err := d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.ID == p.ID }, ""); err != nil {
 		return err
 	}
-	d.say("event %s", describeProfile(ev.Profile))
 
 	d.title("Drop every stream without a close frame, as a crash of Pieces OS would: srv.DropStreams().")
-	n := srv.DropStreams()
-	if n == 0 {
+	if n := srv.DropStreams(); n == 0 {
 		return errors.New("the fake had no open stream to drop")
 	}
-	d.say("the fake dropped %d stream; the Stream reconnects on its own:", n)
-	ev, err = d.await("disconnection", kindIs(user.EventDisconnected))
-	if err != nil {
+	d.say("the fake dropped the stream; the Stream reconnects on its own:")
+	for _, k := range []user.EventKind{user.EventDisconnected, user.EventRetrying, user.EventConnected} {
+		if _, err := d.await(k, nil, ""); err != nil {
+			return err
+		}
+	}
+	if _, err := d.await(user.EventProfile, nil, "  // the state is delivered again"); err != nil {
 		return err
 	}
-	d.say("event disconnected: %s", oneLine(errText(ev.Err)))
-	ev, err = d.await("retry", kindIs(user.EventRetrying))
-	if err != nil {
-		return err
-	}
-	d.say("event retrying in %v", ev.RetryIn.Round(time.Millisecond))
-	if _, err := d.await("reconnection", kindIs(user.EventConnected)); err != nil {
-		return err
-	}
-	d.say("event connected")
-	ev, err = d.await("profile after the reconnection", kindIs(user.EventProfile))
-	if err != nil {
-		return err
-	}
-	d.say("event %s  // the state is delivered again", describeProfile(ev.Profile))
 
 	d.title("Done: st.Close() ends the stream and srv.Close() the fake.")
 	return nil

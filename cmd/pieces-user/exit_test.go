@@ -27,7 +27,8 @@ func oneLineOn(t *testing.T, r result, wants ...string) {
 
 func TestExitCodeAPIErrors(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithTakenVanity("babbage"))
+	srv := usertest.Start(t)
+	srv.TakeVanity("babbage")
 
 	r := mustRun(t, exitFailed, "", nil, "--host", srv.URL, "vanity", "babbage")
 	oneLineOn(t, r, "vanity name already taken (409)", "userUpdateVanity")
@@ -39,7 +40,7 @@ func TestExitCodeAPIErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = mustRun(t, exitFailed, "", nil, "--host", srv.URL, "beta", "--user", "u1")
-	oneLineOn(t, r, "not signed in or not connected to the cloud (511)", "nobody home")
+	oneLineOn(t, r, "not signed in (511)", "nobody home", "sign in with 'pieces-user sign-in'")
 }
 
 func TestExitCodeUsage(t *testing.T) {
@@ -102,7 +103,8 @@ func TestExitCodeUnreachable(t *testing.T) {
 func TestExitCodeTimeout(t *testing.T) {
 	t.Parallel()
 	// The fake answers after a minute; --timeout gives up long before.
-	srv := usertest.Start(t, usertest.WithLatency(time.Minute))
+	srv := usertest.Start(t)
+	srv.SetLatency(time.Minute)
 	r := mustRun(t, exitUnreachable, "", nil, "--host", srv.URL, "--timeout", "100ms", "clear")
 	oneLineOn(t, r, "did not answer within 100ms", srv.URL)
 }

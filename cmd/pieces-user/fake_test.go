@@ -68,7 +68,7 @@ func TestServeFakeKnobs(t *testing.T) {
 	host := []string{"--host", url}
 
 	r := mustRun(t, exitFailed, "", nil, append(host, "snapshot")...)
-	oneLineOn(t, r, "no user is signed in")
+	oneLineOn(t, r, "not signed in")
 	mustRun(t, 0, "", nil, append(host, "select")...)
 
 	for _, name := range []string{"babbage", "lovelace"} {
@@ -166,7 +166,7 @@ func TestFeaturesFollowTheSpec(t *testing.T) {
 		}
 	}
 	var listed []string
-	for _, f := range features() {
+	for _, f := range specFeatures() {
 		if !f.Valid() {
 			t.Errorf("feature %q is not a value of the enum", f)
 		}
@@ -176,6 +176,6 @@ func TestFeaturesFollowTheSpec(t *testing.T) {
 	slices.Sort(listed)
 	slices.Sort(fromSpec)
 	if diff := cmp.Diff(fromSpec, listed); diff != "" {
-		t.Errorf("features() + UNKNOWN differs from HasFeatureAccessEnum in the spec (-spec +list):\n%s", diff)
+		t.Errorf("specFeatures() + UNKNOWN differs from HasFeatureAccessEnum in the spec (-spec +list):\n%s", diff)
 	}
 }

@@ -67,7 +67,7 @@ func TestDemo(t *testing.T) {
 	for _, s := range []string{
 		"c.Snapshot(ctx)", "signed in: Ada Lovelace",
 		`vanity name is now "countess"`,
-		"vanity name already taken (409)", "errors.Is(err, user.ErrVanityTaken) = true",
+		"vanity name already taken (409)", "errors.Is(err, user.ErrConflict) = true", "e.StatusCode = 409",
 		"can use: yes",
 		"(501)", "errors.Is(err, user.ErrNotImplemented) = true",
 		"event profile: Augusta Ada King", "event signed-out",

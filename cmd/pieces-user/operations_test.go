@@ -18,7 +18,7 @@ func TestEveryOperationHasACommand(t *testing.T) {
 	t.Parallel()
 	called := map[string]bool{}
 	for _, c := range commands() {
-		for r := range strings.SplitSeq(c.route, ",") {
+		for r := range strings.SplitSeq(c.route(), ",") {
 			called[strings.TrimSpace(r)] = true
 		}
 	}
@@ -70,7 +70,7 @@ func TestReadmeCommandTable(t *testing.T) {
 	want := map[string]string{}
 	var wantOrder []string
 	for _, c := range commands() {
-		want[c.name] = c.route
+		want[c.name] = c.route()
 		wantOrder = append(wantOrder, c.name)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
@@ -54,24 +53,23 @@ func TestStatusThroughPortFile(t *testing.T) {
 	r := mustRun(t, 0, "", nil, "status", "--port-file", pf)
 	statusLines(t, r.stdout,
 		"address: "+url+" (from the port file "+pf+")",
-		"version: 12.6.29-staging (staging; within >=12.0.0 <13.0.0)",
+		"version: 12.6.29-staging (staging; supported)",
 		"health: ready (id ",
 		"user: Ada Lovelace <ada@example.com> (id "+usertest.DefaultProfile().ID+")")
 	if r.stderr != "" {
 		t.Errorf("stderr: %s", r.stderr)
 	}
 
-	r = mustRun(t, 0, "", []string{user.EnvPortFile + "=" + pf}, "--json", "status")
+	r = mustRun(t, 0, "", []string{envPortFile + "=" + pf}, "--json", "status")
 	got := decodeOut[statusReport](t, r)
 	srvID = got.HealthID
 	want := statusReport{
-		Address: url, FoundBy: "port file", PortFile: pf,
-		Health: "ready", HealthID: srvID,
-		Version: "12.6.29-staging", Kind: "staging", Compatible: true, Window: ">=12.0.0 <13.0.0",
+		instanceJSON: instanceJSON{Address: url, FoundBy: "port file", PortFile: pf, Ready: true, Health: "ready", HealthID: srvID,
+			Version: "12.6.29-staging", Kind: "staging", Compatible: true},
 		SignedIn: true,
 		User:     &statusUser{ID: usertest.DefaultProfile().ID, Name: "Ada Lovelace", Email: "ada@example.com", Username: usertest.DefaultProfile().Username},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(statusReport{})); diff != "" {
 		t.Errorf("status --json (-want +got):\n%s", diff)
 	}
 	if len(srvID) != 36 {
@@ -100,16 +98,16 @@ func TestStatusStates(t *testing.T) {
 		stderrIn []string
 	}{
 		{"migrating", []string{"--migrating"}, exitFailed,
-			[]string{"health: migrating", "user: not asked while migrating", "version: 12.4.1 (production; within"},
+			[]string{"health: migrating", "user: not asked while migrating", "version: 12.4.1 (production; supported)"},
 			[]string{"migrating its database"}},
 		{"too new", []string{"--version", "13.1.0"}, exitFailed,
-			[]string{"version: 13.1.0 (production; outside >=12.0.0 <13.0.0)", "health: ready"},
-			[]string{"update this client library"}},
+			[]string{"version: 13.1.0 (production; not supported)", "health: ready"},
+			[]string{"newer than 12.x; update this package"}},
 		{"too old", []string{"--version", `"11.9.2"`}, exitFailed,
-			[]string{"version: 11.9.2 (production; outside"},
+			[]string{"version: 11.9.2 (production; not supported)"},
 			[]string{"older than 12.0.0; update Pieces OS"}},
 		{"debug and signed out", []string{"--version", "debug", "--signed-out"}, exitOK,
-			[]string{"version: debug (debug; within", "user: nobody signed in"}, nil},
+			[]string{"version: debug (debug; supported)", "user: nobody signed in"}, nil},
 		{"update required everywhere", []string{"--fail", "all=593"}, exitFailed,
 			[]string{"health: ready", "user: unknown (user: userSnapshot: Pieces OS update required (593)"},
 			[]string{"Pieces OS update required (593)"}},
@@ -145,7 +143,7 @@ func TestStatusStates(t *testing.T) {
 func TestStatusUnreachableAndUsage(t *testing.T) {
 	t.Parallel()
 	r := mustRun(t, exitUnreachable, "", nil, "--host", closedAddr(t), "status")
-	oneLineOn(t, r, "cannot reach Pieces OS")
+	oneLineOn(t, r, "cannot reach Pieces OS", "serve-fake")
 	r = mustRun(t, exitUsage, "", nil, "status", "--port-file", "x", "--no-port-file")
 	oneLineOn(t, r, "exclude each other")
 }
@@ -204,7 +202,7 @@ func TestStatusAll(t *testing.T) {
 	}
 	got[0].HealthID = "" // random
 	want := []instanceJSON{
-		{Address: url1, FoundBy: "port file", Ready: true, Health: "ready", Version: usertest.DefaultVersion, Kind: "production", Compatible: true},
+		{Address: url1, FoundBy: "port file", PortFile: pf, Ready: true, Health: "ready", Version: usertest.DefaultVersion, Kind: "production", Compatible: true},
 		{Address: url2, FoundBy: "scan", Ready: false, Health: "migrating", Version: "12.6.29-staging", Kind: "staging", Compatible: true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -221,7 +219,7 @@ func TestStatusAll(t *testing.T) {
 	statusLines(t, r.stdout, "address: "+url2+" (found by scanning the ports)", "health: migrating")
 
 	r = mustRun(t, exitUnreachable, "", nil, "status", "--all", "--no-port-file", "--ports", strings.TrimPrefix(closedAddr(t), "127.0.0.1:"))
-	oneLineOn(t, r, "no Pieces OS found", "serve-fake")
+	oneLineOn(t, r, "cannot reach Pieces OS", "nothing answered", "serve-fake")
 	r = mustRun(t, exitUsage, "", nil, "status", "--ports", "9-1")
 	oneLineOn(t, r, `"9-1" is not a port or an ascending range`)
 

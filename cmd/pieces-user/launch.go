@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/pieces-go/pieces-os-client-go/user"
+)
+
+// defaultLaunchWait bounds launch unless --wait says otherwise: a cold
+// start of Pieces OS can take tens of seconds.
+const defaultLaunchWait = time.Minute
+
+// launchProgress is the time between two "still waiting" lines of launch.
+const launchProgress = 5 * time.Second
+
+func setupLaunch(fs *flag.FlagSet) action {
+	wait := fs.Duration("wait", defaultLaunchWait, "wait at most `DUR` for Pieces OS to be ready; 0 waits until interrupted")
+	opener := fs.String("opener", "", "run `COMMAND` with the URL pieces://launch as its last argument instead of the desktop's opener;\n"+
+		"      COMMAND is split at white space, without quoting, and is left running, its output discarded")
+	return func(s *session, _ []string) error {
+		if *wait < 0 {
+			return usagef("launch: --wait %v is negative: give a duration such as 1m, or 0 for no limit", *wait)
+		}
+		ctx, cancel := context.WithCancel(s.ctx)
+		if *wait > 0 {
+			ctx, cancel = context.WithTimeout(s.ctx, *wait)
+		}
+		defer cancel()
+		args := strings.Fields(*opener)
+		if *opener != "" && len(args) == 0 {
+			return usagef("launch: --opener is empty")
+		}
+		if inst, err := user.Discover(ctx, &s.find); err == nil {
+			fmt.Fprintf(s.stderr, "Pieces OS is already running at %s\n", inst.URL)
+			return s.printInstance(inst)
+		}
+		opts := &user.LaunchOptions{DiscoverOptions: s.find}
+		if len(args) > 0 {
+			opts.Open = func(ctx context.Context, url string) error { return startOpener(ctx, s, args, url) }
+		} else {
+			fmt.Fprintln(s.stderr, "asking the desktop to open pieces://launch")
+		}
+		s.hint = "start the Pieces OS app by hand, or give a longer --wait"
+
+		start := time.Now()
+		type result struct {
+			inst user.Instance
+			err  error
+		}
+		done := make(chan result, 1)
+		go func() {
+			inst, err := user.Launch(ctx, opts)
+			done <- result{inst, err}
+		}()
+		tick := time.NewTicker(launchProgress)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				fmt.Fprintf(s.stderr, "still waiting for Pieces OS (%v)\n", time.Since(start).Round(time.Second))
+			case r := <-done:
+				switch {
+				case r.err == nil:
+					how := "by scanning the ports"
+					if r.inst.PortFile != "" {
+						how = "through the port file " + r.inst.PortFile
+					}
+					fmt.Fprintf(s.stderr, "Pieces OS is ready at %s (found %s) after %v\n", r.inst.URL, how, time.Since(start).Round(time.Millisecond))
+					return s.printInstance(r.inst)
+				case s.ctx.Err() == nil && errors.Is(r.err, context.DeadlineExceeded):
+					return fmt.Errorf("launch: Pieces OS was not ready within %v (see --wait): %w", *wait, r.err)
+				}
+				return r.err
+			}
+		}
+	}
+}
+
+// startOpener starts the opener of --opener with url as its last
+// argument. It returns once the opener has exited (its failure is
+// launch's), or when launch is done with it: an opener that keeps
+// running, such as serve-fake, is left running.
+func startOpener(ctx context.Context, s *session, args []string, url string) error {
+	cmd := exec.Command(args[0], append(args[1:], url)...)
+	fmt.Fprintf(s.stderr, "running %s\n", strings.Join(cmd.Args, " "))
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// printInstance prints where Pieces OS is: its address, or with --json
+// what status --all says of it.
+func (s *session) printInstance(inst user.Instance) error {
+	if s.json {
+		return encodeJSON(s.stdout, describeInstance(inst), true)
+	}
+	_, err := fmt.Fprintln(s.stdout, inst.URL)
+	return err
+}
