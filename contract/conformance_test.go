@@ -383,10 +383,21 @@ func conformSignedIn(t *testing.T, cov *coverage) {
 	err = h.c.Clear(ctx)
 	h.done(t, "Clear", err, ex("clearUser", 204))
 	_, err = h.c.Snapshot(ctx)
-	if !errors.Is(err, user.ErrSignedOut) {
-		t.Errorf("Snapshot after Clear: %v, want ErrSignedOut", err)
+	if !errors.Is(err, user.ErrNotSignedIn) {
+		t.Errorf("Snapshot after Clear: %v, want ErrNotSignedIn", err)
 	}
 	h.expect(t, "Snapshot after Clear", ex("userSnapshot", 200))
+
+	in, err := h.c.SignIn(ctx)
+	h.done(t, "SignIn", err, ex("signIntoOs", 200))
+	if err == nil && in.ID == "" {
+		t.Errorf("SignIn: %+v, want a signed-in user", in.UserProfile)
+	}
+	out, err := h.c.SignOut(ctx)
+	h.done(t, "SignOut", err, ex("signOutOfOs", 200))
+	if err == nil && len(out.Iterable) == 0 {
+		t.Errorf("SignOut: %+v, want the users the fake knows", out)
+	}
 
 	h.checkLog(t)
 }
@@ -425,7 +436,7 @@ func conformRefusals(t *testing.T, cov *coverage) {
 	h.srv.TakeVanity("taken-name")
 	_, err = h.c.UpdateVanity(ctx, "taken-name")
 	h.done(t, "UpdateVanity to a taken name", err, ex("userSnapshot", 200), ex("userUpdateVanity", 409))
-	if !errors.Is(err, user.ErrVanityTaken) {
+	if !errors.Is(err, user.ErrConflict) {
 		t.Errorf("UpdateVanity to a taken name: %v, want ErrVanityTaken", err)
 	}
 
@@ -491,6 +502,7 @@ func conformFailures(t *testing.T, cov *coverage) {
 		{"userManageSubscriptions", 500, func(ctx context.Context) error { _, err := h.c.ManageSubscriptions(ctx, nil); return err }},
 		{"userPaddleRefresh", 500, func(ctx context.Context) error { _, err := h.c.PaddleRefresh(ctx); return err }},
 		{"userProviders", 500, func(ctx context.Context) error { _, err := h.c.Providers(ctx); return err }},
+		{"signIntoOs", 500, func(ctx context.Context) error { _, err := h.c.SignIn(ctx); return err }},
 	} {
 		if err := h.srv.FailNext(tc.op, 1, tc.status, "boom"); err != nil {
 			t.Fatal(err)
@@ -518,6 +530,8 @@ func conformMiddleware(t *testing.T, cov *coverage) {
 		call func(context.Context) error
 	}{
 		{"clearUser", nil, func(ctx context.Context) error { return h.c.Clear(ctx) }},
+		{"signIntoOs", nil, func(ctx context.Context) error { _, err := h.c.SignIn(ctx); return err }},
+		{"signOutOfOs", nil, func(ctx context.Context) error { _, err := h.c.SignOut(ctx); return err }},
 		{"refreshUser", nil, func(ctx context.Context) error { _, err := h.c.Refresh(ctx); return err }},
 		{"selectUser", nil, func(ctx context.Context) error { _, err := h.c.Select(ctx, nil); return err }},
 		{"updateUser", nil, func(ctx context.Context) error { _, err := h.c.Update(ctx, &p); return err }},
@@ -545,7 +559,7 @@ func conformMiddleware(t *testing.T, cov *coverage) {
 			target error
 		}{
 			{http.StatusUnauthorized, user.ErrUnauthorized},
-			{user.StatusUpdateRequired, user.ErrUpdateRequired},
+			{593, user.ErrUpdateRequired},
 		} {
 			if err := h.srv.FailNext(tc.op, 1, st.status, "refused by the middleware"); err != nil {
 				t.Fatal(err)
@@ -570,7 +584,7 @@ func conformStreams(t *testing.T, cov *coverage) {
 	profileSchema := messageSchema(t, h.v.doc, "/user/stream")
 	checkInSchema := messageSchema(t, h.v.doc, "/user/last_checked_in/stream")
 
-	ps, err := h.c.WatchProfile(ctx)
+	ps, err := h.c.WatchProfile(ctx, nil)
 	if err != nil {
 		t.Fatalf("WatchProfile: %v", err)
 	}
@@ -589,7 +603,7 @@ func conformStreams(t *testing.T, cov *coverage) {
 		markStream(t, cov, "streamUser")
 	}
 
-	cs, err := h.c.WatchCheckIns(ctx)
+	cs, err := h.c.WatchCheckIns(ctx, nil)
 	if err != nil {
 		t.Fatalf("WatchCheckIns: %v", err)
 	}

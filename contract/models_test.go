@@ -33,6 +33,7 @@ var bodyModels = map[string]func() any{
 	"UserManageSubscriptionsInput":             func() any { return new(gen.UserManageSubscriptionsInput) },
 	"UserManageSubscriptionsOutput":            func() any { return new(gen.UserManageSubscriptionsOutput) },
 	"UserProfile":                              func() any { return new(gen.UserProfile) },
+	"Users":                                    func() any { return new(gen.Users) },
 }
 
 // sampler builds complete JSON documents for the schemas of a spec: every

@@ -16,13 +16,7 @@ import (
 //
 // POST /user/beta/status
 func (cl *Client) SetBetaStatus(ctx context.Context, s *UserBetaStatus) (*UserBetaStatus, error) {
-	return call[UserBetaStatus](ctx, cl, &epUserBetaStatus, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(s)
-		if err != nil {
-			return nil, err
-		}
-		return g.UserBetaStatusWithBody(ctx, ct, body, e...)
-	})
+	return call[UserBetaStatus](ctx, cl, &epUserBetaStatus, sendJSON(s, (*gen.Client).UserBetaStatusWithBody))
 }
 
 // Checkout starts a purchase for the signed-in user. The input has no
@@ -30,13 +24,7 @@ func (cl *Client) SetBetaStatus(ctx context.Context, s *UserBetaStatus) (*UserBe
 //
 // POST /user/checkout
 func (cl *Client) Checkout(ctx context.Context, in *UserCheckoutInput) (*UserCheckoutOutput, error) {
-	return call[UserCheckoutOutput](ctx, cl, &epUserCheckout, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(in)
-		if err != nil {
-			return nil, err
-		}
-		return g.UserCheckoutWithBody(ctx, ct, body, e...)
-	})
+	return call[UserCheckoutOutput](ctx, cl, &epUserCheckout, sendJSON(in, (*gen.Client).UserCheckoutWithBody))
 }
 
 // ManageSubscriptions opens subscription management for the signed-in
@@ -44,13 +32,7 @@ func (cl *Client) Checkout(ctx context.Context, in *UserCheckoutInput) (*UserChe
 //
 // POST /user/manage/subscriptions
 func (cl *Client) ManageSubscriptions(ctx context.Context, in *UserManageSubscriptionsInput) (*UserManageSubscriptionsOutput, error) {
-	return call[UserManageSubscriptionsOutput](ctx, cl, &epUserManageSubscriptions, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(in)
-		if err != nil {
-			return nil, err
-		}
-		return g.UserManageSubscriptionsWithBody(ctx, ct, body, e...)
-	})
+	return call[UserManageSubscriptionsOutput](ctx, cl, &epUserManageSubscriptions, sendJSON(in, (*gen.Client).UserManageSubscriptionsWithBody))
 }
 
 // PaddleRefresh has Pieces OS refresh the user's billing data from the

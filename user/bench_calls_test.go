@@ -130,6 +130,7 @@ func bcHeaders(req *http.Request) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", bcUserAgent)
 	req.Header.Set("X-Application-ID", bcAppID)
+	req.Header.Set("Application", bcAppID)
 }
 
 func bcJSON(tb testing.TB, v any) []byte {

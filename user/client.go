@@ -49,14 +49,10 @@ const (
 
 // New returns a Client of the Pieces OS at $PIECES_OS_URL, or at
 // http://127.0.0.1:39300 when that is unset, unless WithBaseURL or
-// WithDiscovery says where it is. Without options it sends no credentials,
-// uses http.DefaultTransport, retries a GET 3 times in all, reads answers
-// of up to 16 MiB and follows no redirect (Pieces OS sends none): a 3xx
-// answer is an *Error.
-//
-// New fails when an option is invalid, and when credentials would travel
-// in clear text to a host that is not on loopback (see
-// WithInsecureCredentials).
+// WithDiscovery says where it is. By default it sends no credentials, tries
+// a GET 3 times, reads answers of up to 16 MiB and follows no redirect (a
+// 3xx answer is an *Error). New fails on an invalid option, and when
+// credentials would travel in clear text off loopback.
 func New(opts ...Option) (*Client, error) {
 	c := &client{
 		hc:        &http.Client{CheckRedirect: noRedirects},
@@ -64,7 +60,7 @@ func New(opts ...Option) (*Client, error) {
 		attempts:  3,
 		wait:      Backoff{Min: 100 * time.Millisecond, Max: 2 * time.Second},
 		maxBody:   defaultMaxBody,
-		log:       slog.New(slog.DiscardHandler),
+		log:       orDiscard(nil),
 		jitter:    rand.Int64N,
 		addr:      &address{},
 	}
@@ -122,17 +118,14 @@ func WithBaseURL(raw string) Option {
 	return func(c *client) error { return c.addr.set(raw, "WithBaseURL") }
 }
 
-// WithDiscovery makes the Client find Pieces OS as Discover does with
-// opts (nil for the defaults), and find it again when its address stops
-// answering: a Pieces OS that restarts may listen on another port. With
-// WithBaseURL the Client starts at that address; without it, Pieces OS is
-// looked for by the first call that needs it.
-//
-// When a request is refused or reset, the Client searches again (at most
-// once per call, and at most once a second) and, if Pieces OS moved, sends
-// the request to the new address; a POST is sent again only when it never
-// left (the connection was refused). Streams reconnect to the new address.
-// BaseURL tells where Pieces OS is now.
+// WithDiscovery makes the Client find Pieces OS as Discover does with opts
+// (nil for the defaults), at the first call unless WithBaseURL gives a
+// start, and find it again when its address stops answering, since a
+// Pieces OS that restarts may take another port. A request refused or
+// reset makes the Client search again (once per call; searches after a
+// failure at least a second apart) and, if Pieces OS moved, send it there;
+// a POST only when its connection was refused. Streams reconnect to the
+// new address, and BaseURL says where Pieces OS is now.
 func WithDiscovery(opts *DiscoverOptions) Option {
 	return func(c *client) error {
 		find := DiscoverOptions{}
@@ -163,13 +156,12 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithApplicationID sets the id of the calling application. Pieces OS
-// uses it to tell the applications connected to it apart, in its list of
-// connected applications and in its analytics: pass the id your
-// application registered with Pieces OS, or a stable name of your
-// application. It is sent, as the vendor's own applications send it, both
-// as X-Application-ID and as the header "application", on every operation
-// but Select and on the WebSocket handshakes.
+// WithApplicationID sets the id of the calling application, by which
+// Pieces OS tells the applications connected to it apart (in its list of
+// connections and its analytics): pass the id your application registered
+// with Pieces OS, or a stable name of it. It is sent, as the Pieces
+// applications send it, as both X-Application-ID and "application", on
+// every operation but Select and on the stream handshakes.
 func WithApplicationID(id string) Option {
 	return func(c *client) error { c.appID = id; return nil }
 }
@@ -188,15 +180,11 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithRetry sets how a GET call is retried: attempts in all (1 turns
-// retries off), waiting as wait says between them. The default is 3
-// attempts, waiting between 100 ms and 2 s. POST calls are never retried.
-//
-// A GET is retried after a transport error and after a 429, 502, 503 or
-// 504 answer, and after any other 5xx answer that carries Retry-After,
-// except 501, 511 and 593, which another attempt cannot change. A
-// Retry-After longer than the drawn wait sets the wait; one longer than
-// wait.Max makes the call return the answer at once. Retries stop as
-// soon as the context ends.
+// retries off), waiting as wait says (default: 3 attempts, waiting 100 ms
+// to 2 s). A GET is retried after a transport error, a 429, 502, 503 or
+// 504, and another 5xx with Retry-After but for 501, 511 and 593. A
+// longer Retry-After sets the wait; one beyond wait.Max returns the answer
+// at once. POST calls are never retried.
 func WithRetry(attempts int, wait Backoff) Option {
 	return func(c *client) error {
 		if attempts < 1 {
@@ -242,6 +230,14 @@ func WithLogger(l *slog.Logger) Option {
 		c.log = l
 		return nil
 	}
+}
+
+// orDiscard returns l, or a logger that logs nothing for a nil l.
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
 }
 
 // Backoff is how long to wait between attempts: after the n-th failure in
@@ -333,9 +329,6 @@ func isLoopback(host string) bool {
 // following it.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// credentialHeaders are the headers a redirect to another origin loses.
-var credentialHeaders = []string{"X-Application-ID", "Application", "Authorization"}
-
 // dropCredentialsOnRedirect wraps the redirect policy next (nil is that of
 // net/http: at most 10 redirects) so that a request redirected to an
 // origin other than the first request's loses the credentials before next
@@ -344,7 +337,7 @@ var credentialHeaders = []string{"X-Application-ID", "Application", "Authorizati
 func dropCredentialsOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > 0 && !sameOrigin(req.URL, via[0].URL) {
-			for _, h := range credentialHeaders {
+			for _, h := range [...]string{"X-Application-ID", "Application", "Authorization"} {
 				req.Header.Del(h)
 			}
 		}

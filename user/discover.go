@@ -39,39 +39,25 @@ const (
 var ErrMigrating = errors.New("the database of Pieces OS is migrating")
 
 // DiscoverOptions says where Discover, DiscoverAll and WithDiscovery look.
-// The zero value reads the port files of PortFiles and scans ports 39300
-// to 39367 of 127.0.0.1.
+// The zero value reads the files of PortFiles and scans 127.0.0.1 on the
+// ports of a released Pieces OS (39300-39333) and of a debug build
+// (39334-39367), all at once.
 type DiscoverOptions struct {
-	// PortFile is the one port file to read; "" reads those of PortFiles.
-	PortFile string
-	// NoPortFile skips the port files.
-	NoPortFile bool
-	// Host is the host to probe; "" is 127.0.0.1.
-	Host string
-	// Ports are the ports to scan, at most 1024; nil scans 39300 to 39333,
-	// where a released Pieces OS listens, and 39334 to 39367, where a
-	// debug build does, all at once.
-	Ports []int
-	// NoScan skips the scan: only the port files are used.
-	NoScan bool
-	// Logger receives, at the Debug level, the files read, the ports
-	// probed, the instances found and the choice; nil logs nothing.
-	Logger *slog.Logger
+	PortFile   string       // the one port file to read; "" reads PortFiles()
+	NoPortFile bool         // read no port file
+	Host       string       // the host to probe; "" is 127.0.0.1
+	Ports      []int        // the ports to scan, at most 1024; nil for the defaults
+	NoScan     bool         // scan no port
+	Logger     *slog.Logger // logs the files read, ports probed and the choice at Debug
 }
 
 // Instance is one Pieces OS that discovery found.
 type Instance struct {
-	// URL is its base URL, such as "http://127.0.0.1:39300".
-	URL string
-	// Port is the port of URL.
-	Port int
-	// PortFile is the port file that named it; "" when the scan found it.
-	PortFile string
-	// Health is its answer to GET /.well-known/health.
-	Health Health
-	// Version is its answer to GET /.well-known/version; the zero Version
-	// when that route failed.
-	Version Version
+	URL      string  // its base URL, such as "http://127.0.0.1:39300"
+	Port     int     // the port of URL
+	PortFile string  // the port file that named it; "" when the scan found it
+	Health   Health  // its answer to GET /.well-known/health
+	Version  Version // its answer to GET /.well-known/version; zero when that failed
 }
 
 // PortFiles returns the files in which Pieces OS may have written the port
@@ -112,21 +98,16 @@ func PortFiles() []string {
 	return append(files, file(dir, "debug"))
 }
 
-// Discover finds the Pieces OS to talk to:
-//
-//  1. the first port named in a port file (see PortFiles) whose health
-//     route says ready; then no port is scanned;
-//  2. otherwise, among the ready instances the scan finds, a release
-//     first, then staging, then another pre-release, then a debug build,
-//     then one whose version is unknown; the lowest port within a kind.
-//
-// A port file that is missing, malformed or stale only sends discovery on.
-// When the only Pieces OS found is migrating, the error wraps ErrMigrating
-// and the Instance returned with it is that Pieces OS. When none is found,
-// the error matches ErrUnreachable and says which port files were missing
-// or stale and which ports were scanned. Every error is an *Error with Op
-// "discover". Nothing listening costs a few milliseconds; ports that
-// accept but never answer are given up after 200 ms, all at once.
+// Discover finds the Pieces OS to talk to: the first one a port file names
+// (see PortFiles) that says it is ready, without a scan; otherwise, of the
+// ready ones the scan finds, a release before staging, another
+// pre-release, a debug build and an unknown version, the lowest port
+// first within a kind. A port file missing, malformed or stale only sends
+// discovery on. When the only one found is migrating its database, the
+// error wraps ErrMigrating and comes with that Instance; when none is
+// found, it matches ErrUnreachable and names the port files and ports
+// tried. Errors are *Error with Op "discover". Nothing listening costs a
+// few milliseconds; ports that never answer, 200 ms.
 func Discover(ctx context.Context, opts *DiscoverOptions) (Instance, error) {
 	inst, err := discover(ctx, options(opts), false)
 	if err != nil {
@@ -193,11 +174,7 @@ func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, err
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidInput)
 	}
-	host := cmp.Or(o.Host, discoverHost)
-	log := o.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	host, log := cmp.Or(o.Host, discoverHost), orDiscard(o.Logger)
 	tr := &http.Transport{DialContext: (&net.Dialer{}).DialContext, DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
 	d := &discoverer{host: host, hc: &http.Client{Transport: tr, CheckRedirect: noRedirects}, log: log}
@@ -250,7 +227,7 @@ func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, err
 		// A ready instance first, by kind of build and then by port; the
 		// port file's migrating one, then the scan's, after them.
 		slices.SortStableFunc(scanned, func(a, b Instance) int {
-			return cmp.Or(compareBool(b.Health.Ready, a.Health.Ready), cmp.Compare(a.Version.rank(), b.Version.rank()), cmp.Compare(a.Port, b.Port))
+			return cmp.Or(cmp.Compare(a.rank(), b.rank()), cmp.Compare(a.Port, b.Port))
 		})
 		if len(scanned) > 0 && (scanned[0].Health.Ready || len(found) == 0) {
 			found = slices.Insert(found, 0, scanned[0])
@@ -271,33 +248,14 @@ func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, err
 	return found, nil
 }
 
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
-}
-
-// portsText writes ports as ranges: "39300-39367" or "39300-39302, 41234".
+// portsText writes ports as "39300-39367", or as a count and bounds when
+// they are not one run.
 func portsText(ports []int) string {
-	ps := slices.Sorted(slices.Values(ports))
-	var parts []string
-	for i := 0; i < len(ps); {
-		j := i
-		for j+1 < len(ps) && ps[j+1] == ps[j]+1 {
-			j++
-		}
-		part := strconv.Itoa(ps[i])
-		if j > i {
-			part += "-" + strconv.Itoa(ps[j])
-		}
-		parts = append(parts, part)
-		i = j + 1
+	lo, hi := slices.Min(ports), slices.Max(ports)
+	if hi-lo+1 == len(ports) {
+		return fmt.Sprintf("%d-%d", lo, hi)
 	}
-	return strings.Join(parts, ", ")
+	return fmt.Sprintf("%d ports from %d to %d", len(ports), lo, hi)
 }
 
 // readPortFile reads a port file: a decimal port, with space around it.
@@ -371,6 +329,15 @@ func (d *discoverer) probe(ctx context.Context, port int) (Instance, bool) {
 	return inst, true
 }
 
+// rank orders instances for Discover: ready ones first, each group by the
+// rank of its version.
+func (i Instance) rank() int {
+	if i.Health.Ready {
+		return i.Version.rank()
+	}
+	return 10 + i.Version.rank()
+}
+
 // address is where a Client's Pieces OS is: fixed, or followed through
 // discovery.
 type address struct {
@@ -378,7 +345,7 @@ type address struct {
 	base  *url.URL
 	from  string           // where base came from, for messages
 	find  *DiscoverOptions // how to find Pieces OS again; nil for a fixed address
-	found time.Time        // when discovery last ran
+	found time.Time        // when discovery last ran after a failure
 }
 
 func (a *address) set(raw, from string) error {
@@ -437,10 +404,11 @@ func (a *address) locate(ctx context.Context, failedHost string, log *slog.Logge
 	switch {
 	case a.base != nil && a.base.Host != failedHost:
 		return true, nil // another call found it meanwhile
-	case a.base != nil && time.Since(a.found) < minRefind:
+	case failedHost != "" && time.Since(a.found) < minRefind:
 		return false, nil
+	case failedHost != "":
+		a.found = time.Now()
 	}
-	a.found = time.Now()
 	o := *a.find
 	if o.Logger == nil {
 		o.Logger = log

@@ -60,37 +60,24 @@
 //
 // WatchProfile follows /user/stream, where Pieces OS pushes the signed-in
 // user each time it changes, and WatchCheckIns follows
-// /user/last_checked_in/stream. Both return a *Stream whose Events
-// channel carries typed events: data (EventProfile, EventSignedOut,
-// EventCheckIn), connection state (EventConnected, EventDisconnected,
-// EventRetrying) and EventMalformed for a message that could not be
-// understood.
+// /user/last_checked_in/stream. Both return a *Stream whose Events carry
+// typed events: data (EventProfile, EventSignedOut, EventCheckIn),
+// connection state (EventConnected, EventDisconnected, EventRetrying) and
+// EventMalformed. A Stream never gives up: when the connection drops or
+// cannot be made, it reports why, waits (growing between the bounds of
+// WatchOptions.Backoff, with jitter, and starting over after a connection
+// that delivered a message or answered a ping) and dials again; Pieces OS
+// sends the current state first on every connection, so the consumer is
+// brought up to date. Pings find a peer that stopped answering.
 //
-// A Stream never gives up on its own. When the connection drops, whether
-// Pieces OS restarted, the server closed it (even normally) or answered the
-// handshake with an error status, the Stream reports EventDisconnected with
-// the cause, waits (EventRetrying) and dials again. The wait grows
-// exponentially between the bounds of WatchOptions.Backoff, with random
-// jitter, and starts again from the lower bound after a healthy
-// connection: one that delivered a message or answered a ping. Pings find
-// a peer that stopped answering within PingInterval plus PingTimeout.
-// Pieces OS sends the current state first on every connection, so a
-// reconnected consumer is brought up to date.
-//
-// The Stream reads the socket without ever waiting for the consumer, and
-// holds a bounded number of undelivered events, the same way on both
-// streams:
-//
-//   - Data events are conflated: only the newest undelivered profile,
-//     signed-out or check-in event is kept. A slow consumer may skip
-//     intermediate states but always ends with the newest.
-//   - EventMalformed is conflated on its own.
-//   - Connection-state events are queued in order, at most 16; when more
-//     arrive before the consumer reads, the oldest are dropped.
-//
-// A Stream ends when its context is cancelled or Close is called: the
-// socket is closed with a normal closure, every goroutine of the Stream
-// exits and the Events channel is closed.
+// A Stream reads the socket without waiting for its consumer and keeps a
+// bounded number of undelivered events: only the newest data event, and
+// the newest EventMalformed, are kept (a slow consumer may skip
+// intermediate states but always ends with the newest), and at most 16
+// connection-state events, the oldest dropped first. Events arrive in the
+// order they happened. A Stream ends when its context is cancelled or
+// Close is called: the socket is closed normally, its goroutines exit and
+// Events is closed.
 //
 // # Testing
 //

@@ -38,11 +38,8 @@ var (
 	// reset or closed before an answer, no answer came in time, or
 	// discovery found none. The message names the address and the cause.
 	ErrUnreachable = errors.New("cannot reach Pieces OS")
-	// ErrMalformedResponse: the answer is not what the operation documents:
-	// not JSON or cut short, the wrong media type, or an empty or null body
-	// where one is documented. Members this version does not know, enum
-	// values it does not list, absent members and members of another type
-	// are not errors: they are left at their zero value.
+	// ErrMalformedResponse: the answer is not JSON, is cut short, has the
+	// wrong media type, or is empty or null where a body is documented.
 	ErrMalformedResponse = errors.New("malformed response")
 	// ErrResponseTooLarge: the body exceeded WithMaxResponseBytes, or a
 	// stream message exceeded WatchOptions.ReadLimit.
@@ -59,25 +56,15 @@ type statusSentinel struct {
 func (s *statusSentinel) Error() string { return s.text }
 
 // Error is every failure of the package: an answer of Pieces OS outside
-// 2xx (StatusCode is set), or a call that got no usable answer (Err says
-// why: ErrUnreachable, ErrMalformedResponse, ErrResponseTooLarge,
-// ErrInvalidInput, ErrNotSignedIn for a Snapshot without a user, a
-// context's error...). Neither Body nor the message ever holds the
-// application id or the access token: they are replaced by "[REDACTED]".
+// 2xx, or a call without a usable answer, whose Err says why. Body and the
+// message never hold the application id or the access token.
 type Error struct {
-	// Op is the operationId of the call (the Op... constants), or
-	// "discover", "launch", "health" or "version".
-	Op string
-	// StatusCode is the status of an answer outside 2xx; 0 otherwise.
-	StatusCode int
-	// Body is the text of that answer, cut to 4 KiB.
-	Body string
-	// Err is the cause when there was no answer to report; nil otherwise.
-	Err error
-	// BadRequest is the decoded JSON body of a 400 from HasFeatureAccess.
-	BadRequest *HasFeatureAccessBadRequestError
-	// Unprocessable is the decoded JSON body of a 422 from HasFeatureAccess.
-	Unprocessable *HasFeatureAccessUnprocessableEntityError
+	Op            string                                    // operationId, or "discover", "launch", "health", "version"
+	StatusCode    int                                       // the status of an answer outside 2xx; 0 otherwise
+	Body          string                                    // that answer's text, cut to 4 KiB
+	Err           error                                     // the cause when there was no such answer
+	BadRequest    *HasFeatureAccessBadRequestError          // the JSON body of a 400 of HasFeatureAccess
+	Unprocessable *HasFeatureAccessUnprocessableEntityError // the JSON body of a 422 of HasFeatureAccess
 }
 
 // Error says which operation failed, and the status and its meaning or
@@ -192,14 +179,15 @@ func (e *unreachable) Unwrap() error        { return e.err }
 // closed before an answer, or out of time. A context the caller cancelled
 // and other failures (a redirect refused, say) keep their cause.
 func reachError(u *url.URL, err error) error {
-	if !notReached(err) {
+	if !unanswered(err) {
 		return err
 	}
 	addr := u.Scheme + "://" + u.Host
 	return &unreachable{addr: addr, err: err}
 }
 
-func notReached(err error) bool {
+// unanswered reports whether err means that no Pieces OS answered.
+func unanswered(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}
@@ -214,7 +202,7 @@ func notReached(err error) bool {
 // again to another address: a GET that reached no Pieces OS, or any
 // request whose connection was refused, so that it never left.
 func resendable(req *http.Request, err error) bool {
-	if !notReached(err) {
+	if !unanswered(err) {
 		return false
 	}
 	if req.Method == http.MethodGet {
@@ -241,27 +229,15 @@ func reason(err error) string {
 	}
 }
 
-// cutText returns s cut to at most n bytes without splitting a UTF-8
-// sequence.
+// cutText returns s cut to at most n bytes, at the start of a character.
 func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
+	for n < len(s) && n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	s = s[:n]
-	for len(s) > 0 {
-		r, size := utf8.DecodeLastRuneInString(s)
-		if r != utf8.RuneError || size > 1 {
-			break
-		}
-		s = s[:len(s)-1]
-	}
-	return s
+	return s[:min(n, len(s))]
 }
 
 // oneLine folds a message onto one line.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }

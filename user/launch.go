@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os/exec"
 	"runtime"
 	"time"
@@ -45,10 +44,7 @@ func Launch(ctx context.Context, opts *LaunchOptions) (Instance, error) {
 	if ctx == nil {
 		return fail(fmt.Errorf("%w: nil context", ErrInvalidInput))
 	}
-	log := o.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(o.Logger)
 	found, err := discover(ctx, o.DiscoverOptions, false)
 	if errors.Is(err, ErrInvalidInput) {
 		return fail(err)

@@ -33,7 +33,8 @@ import (
 // is never modified.
 type Profile struct {
 	UserProfile
-	raw []byte // the JSON read; nil for a profile the caller built
+	raw     []byte      // the JSON read; nil for a profile the caller built
+	decoded UserProfile // what was decoded from raw; see MarshalJSON
 }
 
 // Raw returns the JSON that Pieces OS sent for this profile, or nil for a
@@ -52,14 +53,21 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if err != nil || p.raw == nil {
 		return next, err
 	}
-	// known is what this version makes of the JSON read: the members it
+	// known is what this version makes of the JSON read, the members it
 	// knows, so that Merge can tell a member cleared from one never known.
-	var read UserProfile
-	if lossless.Decode(p.raw, &read) != nil {
+	// When it is the JSON read byte for byte, that JSON holds nothing else
+	// and there is nothing to merge. decoded shares its slices and maps with
+	// UserProfile, so a change made through them only makes known differ,
+	// and known is then made again from the JSON read.
+	known, err := json.Marshal(&p.decoded)
+	if err != nil || bytes.Equal(known, p.raw) {
+		return next, err
+	}
+	var fresh UserProfile
+	if lossless.Decode(p.raw, &fresh) != nil {
 		return next, nil
 	}
-	known, err := json.Marshal(&read)
-	if err != nil {
+	if known, err = json.Marshal(&fresh); err != nil {
 		return nil, err
 	}
 	return lossless.Merge(p.raw, known, next)
@@ -86,6 +94,6 @@ func (p *Profile) read(b []byte) error {
 	if err := lossless.Decode(b, &u); err != nil {
 		return err
 	}
-	p.UserProfile, p.raw = u, b
+	p.UserProfile, p.raw, p.decoded = u, b, u
 	return nil
 }

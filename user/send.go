@@ -284,12 +284,12 @@ func receive[T any](c *client, ep *endpoint, resp *http.Response, err error) (*T
 	return &v, nil
 }
 
-// decode decodes a JSON body that the caller owns into v. A Profile keeps
-// the body itself as its JSON.
+// decode decodes a JSON body that the caller owns into v. A Profile (and
+// the snapshot holding one) keeps the body itself as its JSON.
 func decode[T any](body []byte, v *T) error {
 	var err error
-	if p, ok := any(v).(*Profile); ok {
-		err = p.read(body)
+	if r, ok := any(v).(interface{ read([]byte) error }); ok {
+		err = r.read(body)
 	} else {
 		err = lossless.Decode(body, v)
 	}
@@ -344,21 +344,23 @@ func checkMedia(h http.Header, want string) error {
 	return nil
 }
 
-// jsonBody encodes v for an operation whose body is optional: a nil v
-// sends no body and no Content-Type.
-func jsonBody[T any](v *T) (io.Reader, string, error) {
-	if v == nil {
-		return bytes.NewReader(nil), "", nil
+// sendJSON returns the sendFunc of an operation whose JSON body, v, is
+// optional: a nil v sends no body and no Content-Type.
+func sendJSON[T any](v *T, send func(*gen.Client, context.Context, string, io.Reader, ...gen.RequestEditorFn) (*http.Response, error)) sendFunc {
+	return func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
+		if v == nil {
+			return send(g, ctx, "", bytes.NewReader(nil), e...)
+		}
+		var b []byte
+		var err error
+		if m, ok := any(v).(json.Marshaler); ok {
+			b, err = m.MarshalJSON() // a Profile: spares json.Marshal's check of it
+		} else {
+			b, err = json.Marshal(v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
+		}
+		return send(g, ctx, mediaJSON, bytes.NewReader(b), e...)
 	}
-	var b []byte
-	var err error
-	if p, ok := any(v).(*Profile); ok {
-		b, err = p.MarshalJSON() // spares json.Marshal's check of what it made
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: cannot encode the request body: %v", ErrInvalidInput, err)
-	}
-	return bytes.NewReader(b), mediaJSON, nil
 }

@@ -2,7 +2,6 @@ package user
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
 )
@@ -44,13 +43,7 @@ func (cl *Client) SignOut(ctx context.Context) (*Users, error) {
 //
 // POST /user/select
 func (cl *Client) Select(ctx context.Context, u *Auth0User) (*Profile, error) {
-	return call[Profile](ctx, cl, &epSelectUser, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(u)
-		if err != nil {
-			return nil, err
-		}
-		return g.SelectUserWithBody(ctx, ct, body, e...)
-	})
+	return call[Profile](ctx, cl, &epSelectUser, sendJSON(u, (*gen.Client).SelectUserWithBody))
 }
 
 // Clear forgets the signed-in user; followers of WatchProfile see

@@ -60,56 +60,31 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
 
-// Event is one thing that happened on a Stream. Kind says which fields are
-// set.
+// Event is one thing that happened on a Stream; Kind says which fields
+// are set. Err is an *Error: one with StatusCode 404 (ErrNotFound) means
+// this Pieces OS lacks the stream, one matching ErrUnreachable that it
+// could not be reached.
 type Event struct {
-	// Kind says what happened.
-	Kind EventKind
-	// Profile is the signed-in user, for EventProfile. Its Raw method
-	// returns the message, and Update given it sends back what this
-	// version does not know.
-	Profile *Profile
-	// CheckIn is the check-in message, for EventCheckIn, and for an
-	// EventSignedOut of the check-in stream.
-	CheckIn *UserLastCheckedInStreamOutput
-	// Err is the cause of an EventDisconnected or an EventMalformed, an
-	// *Error: a handshake answered with a status has its StatusCode
-	// (errors.Is(ev.Err, ErrNotFound) means this Pieces OS lacks the
-	// stream), and a Pieces OS that could not be reached matches
-	// ErrUnreachable.
-	Err error
-	// RetryIn is the wait announced by EventRetrying.
-	RetryIn time.Duration
-	// Attempt, for EventRetrying, counts the connections in a row that
-	// failed or ended before they were healthy, from 1.
-	Attempt int
-	// Raw is the beginning of the message of an EventMalformed, at most
-	// 256 bytes, with the client's credentials replaced.
-	Raw []byte
+	Kind    EventKind
+	Profile *Profile                       // EventProfile: the user, with the message in Raw
+	CheckIn *UserLastCheckedInStreamOutput // EventCheckIn, and EventSignedOut of the check-in stream
+	Err     error                          // EventDisconnected, EventMalformed: why
+	RetryIn time.Duration                  // EventRetrying: the wait
+	Attempt int                            // EventRetrying: connections in a row that failed, from 1
+	Raw     []byte                         // EventMalformed: the first 256 bytes, credentials hidden
 }
 
-// WatchOptions tunes WatchProfile and WatchCheckIns; the zero value, or a
-// nil *WatchOptions, gives the defaults.
+// WatchOptions tunes WatchProfile and WatchCheckIns; zero fields, or a nil
+// *WatchOptions, take the defaults. The default Backoff, 100 ms to 5 s,
+// finds a restarted Pieces OS within about 5 s; while Pieces OS stays
+// down that costs one refused connection (and, for a Client made
+// WithDiscovery, one search of a few milliseconds) every 2.5 to 5 s.
 type WatchOptions struct {
-	// ReadLimit bounds one message in bytes; a larger one ends the
-	// connection with an EventDisconnected whose Err wraps
-	// ErrResponseTooLarge. 0 means 8 MiB.
-	ReadLimit int64
-	// Backoff bounds the wait before a reconnection; the zero Backoff
-	// waits from 100 ms to 5 s, so that a restarted Pieces OS is back on
-	// the stream within about 5 s. While Pieces OS stays down, that costs
-	// one refused connection every 2.5 to 5 s (and, for a Client that
-	// follows Pieces OS, one search for it, a few milliseconds when
-	// nothing listens).
-	Backoff Backoff
-	// PingInterval is the time between two pings on a connection; 0 means
-	// 15 s, a negative value sends none.
-	PingInterval time.Duration
-	// PingTimeout is how long a ping waits for its answer before the
-	// connection is dropped; 0 means 10 s.
-	PingTimeout time.Duration
-	// DialTimeout bounds one WebSocket handshake; 0 means 10 s.
-	DialTimeout time.Duration
+	ReadLimit    int64         // bytes of one message (8 MiB); more ends the connection with ErrResponseTooLarge
+	Backoff      Backoff       // the wait before a reconnection
+	PingInterval time.Duration // between pings (15 s); negative sends none
+	PingTimeout  time.Duration // for a ping's answer before the connection is dropped (10 s)
+	DialTimeout  time.Duration // for one handshake (10 s)
 }
 
 // withDefaults checks o and fills in its zero fields.

@@ -273,3 +273,30 @@ func TestStreamSynctestUnsupportedStream(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamSynctestDefaultBackoff checks the default waits: from 100 ms,
+// doubling, to at most 5 s, so that a Pieces OS that comes back is found
+// within about 5 s.
+func TestStreamSynctestDefaultBackoff(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const failures = 12
+		f := newFakeStreams(profileMsg(t, "u1", "Ada"))
+		f.FailNext(failures, http.StatusServiceUnavailable, "down")
+		_, c := startPipeFake(t, f)
+		s := watchInBubble(t, t.Context(), c, nil)
+		longest := time.Duration(0)
+		for attempt := 1; attempt <= failures; attempt++ {
+			expectKind(t, s, EventDisconnected)
+			r := expectKind(t, s, EventRetrying)
+			if r.RetryIn < 100*time.Millisecond || r.RetryIn > 5*time.Second {
+				t.Errorf("retry %d waits %v, want within [100ms, 5s]", attempt, r.RetryIn)
+			}
+			longest = max(longest, r.RetryIn)
+		}
+		if longest < 2500*time.Millisecond {
+			t.Errorf("the longest wait was %v, want the waits to grow to between 2.5s and 5s", longest)
+		}
+		expectKind(t, s, EventConnected)
+	})
+}

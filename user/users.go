@@ -2,11 +2,12 @@ package user
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/pieces-go/pieces-os-client-go/gen"
+	"github.com/pieces-go/pieces-os-client-go/internal/lossless"
 )
 
 // Snapshot returns the signed-in user. When nobody is signed in (Pieces OS
@@ -14,9 +15,7 @@ import (
 //
 // GET /user
 func (cl *Client) Snapshot(ctx context.Context) (*Profile, error) {
-	out, err := call[struct {
-		User *Profile `json:"user"`
-	}](ctx, cl, &epUserSnapshot, (*gen.Client).UserSnapshot)
+	out, err := call[snapshot](ctx, cl, &epUserSnapshot, (*gen.Client).UserSnapshot)
 	switch {
 	case err != nil:
 		return nil, err
@@ -24,6 +23,25 @@ func (cl *Client) Snapshot(ctx context.Context) (*Profile, error) {
 		return nil, cl.c.fail(OpUserSnapshot, 0, nil, ErrNotSignedIn)
 	}
 	return out.User, nil
+}
+
+// snapshot is the answer of Snapshot: a ReturnedUserProfile whose user
+// keeps its JSON, the member "user" of the answer.
+type snapshot struct{ User *Profile }
+
+func (s *snapshot) read(body []byte) error {
+	var out ReturnedUserProfile
+	if err := lossless.Decode(body, &out); err != nil {
+		return err
+	}
+	raw, ok := lossless.Member(body, "user")
+	switch {
+	case ok && out.User != nil:
+		s.User = &Profile{UserProfile: *out.User, raw: raw, decoded: *out.User}
+	case ok && string(raw) != "null":
+		return errors.New("the user is not a JSON object")
+	}
+	return nil
 }
 
 // Refresh has Pieces OS fetch the signed-in user again from the identity
@@ -41,13 +59,7 @@ func (cl *Client) Refresh(ctx context.Context) (*Profile, error) {
 //
 // POST /user/update
 func (cl *Client) Update(ctx context.Context, p *Profile) (*Profile, error) {
-	return call[Profile](ctx, cl, &epUpdateUser, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(p)
-		if err != nil {
-			return nil, err
-		}
-		return g.UpdateUserWithBody(ctx, ct, body, e...)
-	})
+	return call[Profile](ctx, cl, &epUpdateUser, sendJSON(p, (*gen.Client).UpdateUserWithBody))
 }
 
 // UpdateVanity sets the vanity name of the signed-in user, the first label
@@ -83,13 +95,7 @@ func (cl *Client) UpdateVanityProfile(ctx context.Context, p *Profile) (*Profile
 	if p == nil || p.Vanityname == "" {
 		return nil, cl.inner().fail(OpUserUpdateVanity, 0, nil, fmt.Errorf("%w: the profile has no vanity name", ErrInvalidInput))
 	}
-	return call[Profile](ctx, cl, &epUserUpdateVanity, func(g *gen.Client, ctx context.Context, e ...gen.RequestEditorFn) (*http.Response, error) {
-		body, ct, err := jsonBody(p)
-		if err != nil {
-			return nil, err
-		}
-		return g.UserUpdateVanityWithBody(ctx, ct, body, e...)
-	})
+	return call[Profile](ctx, cl, &epUserUpdateVanity, sendJSON(p, (*gen.Client).UserUpdateVanityWithBody))
 }
 
 // Providers returns the signed-in user with the sign-in providers linked to

@@ -286,3 +286,81 @@ func encode(v any) (json.RawMessage, error) {
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
+
+// Member returns the value of the member name of the JSON object obj, as
+// encoding/json would decode it into a struct field of that name: the last
+// member whose name equals name, ignoring case, wins. The result is a part
+// of obj. obj must be valid JSON (decode it first); ok is false when obj
+// is not an object or has no such member.
+func Member(obj []byte, name string) (value []byte, ok bool) {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return value, ok
+		}
+		keyEnd := skipValue(obj, i)
+		key := obj[i:keyEnd]
+		i = skipSpace(obj, keyEnd) + 1 // past the colon
+		i = skipSpace(obj, i)
+		end := skipValue(obj, i)
+		if sameName(key, name) {
+			value, ok = obj[i:end], true
+		}
+		i = skipSpace(obj, end) + 1 // past a comma or the closing brace
+	}
+}
+
+// sameName reports whether the quoted JSON string key names name, in any
+// case.
+func sameName(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return bytes.EqualFold(key[1:len(key)-1], []byte(name))
+	}
+	var s string
+	return json.Unmarshal(key, &s) == nil && strings.EqualFold(s, name)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the valid JSON value at b[i].
+func skipValue(b []byte, i int) int {
+	switch {
+	case i >= len(b):
+		return i
+	case b[i] == '"':
+		for i++; i < len(b) && b[i] != '"'; i++ {
+			if b[i] == '\\' {
+				i++
+			}
+		}
+		return i + 1
+	case b[i] == '{' || b[i] == '[':
+		for depth := 0; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipValue(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(b) && !strings.ContainsRune(",:}] \t\r\n", rune(b[i])) {
+		i++
+	}
+	return i
+}

@@ -128,3 +128,54 @@ func TestMergeRefusesInvalidJSON(t *testing.T) {
 		t.Error("Merge of an invalid raw = nil error, want one")
 	}
 }
+
+func TestMember(t *testing.T) {
+	for _, tc := range []struct {
+		obj, name, want string
+		ok              bool
+	}{
+		{`{"user":{"id":"u1","n":[1,{"a":"}"}]},"schema":{}}`, "user", `{"id":"u1","n":[1,{"a":"}"}]}`, true},
+		{` { "schema" : {"user":1} , "user" : null } `, "user", `null`, true},
+		{`{"USER":{"id":"a"}}`, "user", `{"id":"a"}`, true},
+		{`{"user":{"id":"a"},"User":{"id":"b"}}`, "user", `{"id":"b"}`, true},
+		{`{"\u0075ser":"esc\"aped"}`, "user", `"esc\"aped"`, true},
+		{`{"users":1,"use":2,"x":"user"}`, "user", ``, false},
+		{`{"user":12.5e3}`, "user", `12.5e3`, true},
+		{`{"a":true,"user":false}`, "user", `false`, true},
+		{`{}`, "user", ``, false},
+		{`[{"user":1}]`, "user", ``, false},
+		{`"user"`, "user", ``, false},
+	} {
+		got, ok := Member([]byte(tc.obj), tc.name)
+		if string(got) != tc.want || ok != tc.ok {
+			t.Errorf("Member(%s, %q) = %s, %v; want %s, %v", tc.obj, tc.name, got, ok, tc.want, tc.ok)
+		}
+		// It agrees with encoding/json.
+		var v struct {
+			User json.RawMessage `json:"user"`
+		}
+		if err := json.Unmarshal([]byte(tc.obj), &v); err == nil && tc.ok && string(v.User) != tc.want {
+			t.Errorf("encoding/json finds %s in %s, Member %s", v.User, tc.obj, got)
+		}
+	}
+}
+
+// FuzzMember checks Member against encoding/json on any valid object.
+func FuzzMember(f *testing.F) {
+	for _, s := range []string{`{"user":{"id":"u1"}}`, `{"a":[1,"]"],"User":"x"}`, `{"u\u0073er":1,"user":2}`, `{}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, obj []byte) {
+		var v struct {
+			User json.RawMessage `json:"user"`
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(obj, &m) != nil || json.Unmarshal(obj, &v) != nil {
+			return
+		}
+		got, ok := Member(obj, "user")
+		if ok != (v.User != nil) || ok && string(got) != string(v.User) {
+			t.Fatalf("Member(%s) = %s, %v; encoding/json finds %s", obj, got, ok, v.User)
+		}
+	})
+}

@@ -162,7 +162,7 @@ func load(root string) (*model, error) {
 			return nil, fmt.Errorf("%s: operationId %s is used twice", specPath, m.ops[i].id)
 		}
 	}
-	callers, err := clientCallers(root, m.ops)
+	callers, err := reachingMethods(root, m.ops)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func renderEndpoints(m *model) ([]byte, error) {
 	writeComment(&b, "", operationsDoc(m.rows))
 	b.WriteString("package user\n\n")
 	b.WriteString("// Operation IDs of the User API, as api/openapi.yaml names them: the Op of\n")
-	b.WriteString("// every *Error and *OpError, and the names package usertest accepts.\nconst (\n")
+	b.WriteString("// the *Error of every call, and the names package usertest accepts.\nconst (\n")
 	for _, o := range m.ops {
 		fmt.Fprintf(&b, "\t// Op%s is the operationId of %s.\n\tOp%s = %q\n", o.goName(), o.route(), o.goName(), o.id)
 	}
@@ -62,9 +62,10 @@ func renderEndpoints(m *model) ([]byte, error) {
 func operationsDoc(rows []docRow) []string {
 	lines := []string{"# Operations", ""}
 	lines = append(lines, wrap("Each method of Client sends one or more operations of the User API; "+
-		"the table below lists them by method. "+
+		"the table below lists them by method (a method that calls another "+
+		"lists the operations of both). "+
 		"The operation ID is the operationId of the spec: the Op of the *Error "+
-		"or *OpError the method returns, and the name that package usertest's "+
+		"the method returns, and the name that package usertest's "+
 		"FailNext takes (the constants OpUserSnapshot, OpStreamUser and so on "+
 		"hold them). The route is the HTTP method and path, or WebSocket and "+
 		"the path for a stream. A method that sends several operations has a "+
