@@ -113,6 +113,16 @@ func TestJSONIsWhatPiecesOSSent(t *testing.T) {
 	if diff := cmp.Diff(members, got); diff != "" {
 		t.Errorf("snapshot --json differs from the user member sent (-want +got):\n%s", diff)
 	}
+
+	// Another answer is printed as sent too, whatever its size.
+	checkout := `{"user":{"id":"u1"},"newerMember":"` + strings.Repeat("x", 100<<10) + `"}` + "\n"
+	if err := srv.RespondNext("userCheckout", 1, 200, "application/json", checkout); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "checkout")
+	if diff := cmp.Diff(jsonOf(t, []byte(checkout)), jsonOf(t, []byte(r.stdout))); diff != "" {
+		t.Errorf("checkout --json differs from the answer sent (-want +got):\n%s", diff)
+	}
 }
 
 func TestRefresh(t *testing.T) {

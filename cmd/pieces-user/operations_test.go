@@ -23,6 +23,13 @@ func TestEveryOperationHasACommand(t *testing.T) {
 		}
 	}
 	routes := specRoutes()
+	for _, c := range commands() {
+		for _, op := range c.ops {
+			if _, ok := routes[op]; !ok && op != routeHealth && op != routeVersion {
+				t.Errorf("command %s sends %q, which is neither an operationId of the spec nor a route outside the User API", c.name, op)
+			}
+		}
+	}
 	ids := slices.Sorted(maps.Keys(routes))
 	for _, id := range ids {
 		if !called[routes[id]] {

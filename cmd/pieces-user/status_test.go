@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -226,5 +229,57 @@ func TestStatusAll(t *testing.T) {
 	for _, p := range []*proc{p1, p2} {
 		p.signal(t, os.Interrupt)
 		p.wait(t)
+	}
+}
+
+// TestStatusFindsThePortFileOfThisSystem puts a port file where Pieces OS
+// writes it on Linux, in a home of the test's, naming a fake on a port
+// outside the ranges discovery scans; then takes it away.
+func TestStatusFindsThePortFileOfThisSystem(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("the port file of this test is where Pieces OS writes it on Linux")
+	}
+	home := t.TempDir()
+	share := filepath.Join(home, ".local", "share")
+	pf := filepath.Join(share, "com.pieces.os", "production", "Config", ".port.txt")
+	srv := startFakeQuiet(t) // a port from 20000 to 32000
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	if err := writePortFile(pf, port); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOME=" + home, "XDG_DATA_HOME=", envPortFile + "="}
+	r := mustRun(t, exitOK, "", env, "status")
+	statusLines(t, r.stdout, "address: "+srv.URL+" (from the port file "+pf+")")
+	if strings.Contains(r.stdout, "port files:") {
+		t.Errorf("status names missing port files although one was used:\n%s", r.stdout)
+	}
+
+	// --debug shows how discovery went, and never a credential.
+	r = mustRun(t, exitOK, "", env, "--debug", "--app-id", "secret-app-id", "--json", "status")
+	if got := decodeOut[statusReport](t, r); got.PortFile != pf || got.FoundBy != "port file" || got.MissingPortFiles != nil {
+		t.Errorf("status --json: %+v", got)
+	}
+	for _, want := range []string{"level=DEBUG", `msg="user: discover: port file" path=` + pf + " port=" + port, `msg="user: discover: chose the port file's" url=` + srv.URL} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("--debug stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "secret-app-id") {
+		t.Errorf("--debug logged the application id:\n%s", r.stderr)
+	}
+
+	// Without the port file, the scan finds it, and status names the
+	// port files it looked for.
+	if err := os.Remove(pf); err != nil {
+		t.Fatal(err)
+	}
+	missing := []string{pf, filepath.Join(home, "Documents", "com.pieces.os", "production", "Config", ".port.txt"),
+		filepath.Join(share, "com.pieces.os", "debug", "Config", ".port.txt")}
+	r = mustRun(t, exitOK, "", env, "status", "--ports", port)
+	statusLines(t, r.stdout, "address: "+srv.URL+" (found by scanning the ports)", "port files: missing: "+strings.Join(missing, ", "))
+	r = mustRun(t, exitOK, "", env, "--json", "status", "--ports", port)
+	if got := decodeOut[statusReport](t, r); got.FoundBy != "scan" || got.PortFile != "" || !slices.Equal(got.MissingPortFiles, missing) {
+		t.Errorf("status --json: %+v", got)
 	}
 }

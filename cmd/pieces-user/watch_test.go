@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -181,5 +183,39 @@ func TestWatchCheckInsStopsWhenStreamMissing(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "retrying in") {
 		t.Errorf("the command retried a 404:\n%s", r.stderr)
+	}
+}
+
+// TestWatchFollowsPiecesOSToAnotherPort: without --host, watch talks to
+// the Pieces OS that discovery found, and when it restarts on another port
+// and rewrites its port file, watch finds it there.
+func TestWatchFollowsPiecesOSToAnotherPort(t *testing.T) {
+	t.Parallel()
+	pf := filepath.Join(t.TempDir(), ".port.txt")
+	first := usertest.Start(t)
+	writePort := func(srv *usertest.Server) {
+		_, port, _ := net.SplitHostPort(srv.Addr())
+		if err := writePortFile(pf, port); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writePort(first)
+	p := startCLI(t, []string{envPortFile + "=" + pf}, "--ports", closedPort(t), "--json", "watch", "--retry-max", "200ms")
+	p.stdout.await(t, 0, "the first profile", isEvent("profile"))
+	p.stderr.await(t, 0, "the connection", hasPrefix("connected to "+first.URL))
+
+	first.Close()
+	p.stderr.await(t, 0, "the disconnection", hasPrefix("disconnected: "))
+	next := usertest.Start(t)
+	changed := storedProfile(t, next)
+	changed.Name = "Moved Along"
+	next.SetProfile(changed)
+	writePort(next)
+	p.stdout.await(t, 1, "the profile of the moved fake", contains("Moved Along"))
+	p.stderr.await(t, 0, "the new connection", hasPrefix("connected to "+next.URL))
+
+	p.signal(t, os.Interrupt)
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("watch exited %d after SIGINT\nstderr:\n%s", code, p.stderr.all())
 	}
 }
