@@ -7,8 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,8 +16,17 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// progName prefixes every message the program writes to standard error.
-const progName = "pieces-user"
+const (
+	progName       = "pieces-user" // the prefix of every message on standard error
+	defaultTimeout = 10 * time.Second
+	// Routes of Pieces OS outside the User API.
+	routeHealth, routeVersion = "GET /.well-known/health", "GET /.well-known/version"
+	// Environment variables the program reads. Package user reads the
+	// last two as well; the program reads them to say where an address
+	// came from.
+	envAppID, envToken      = "PIECES_APPLICATION_ID", "PIECES_ACCESS_TOKEN"
+	envBaseURL, envPortFile = "PIECES_OS_URL", "PIECES_OS_PORT_FILE"
+)
 
 // Exit codes.
 const (
@@ -27,31 +36,15 @@ const (
 	exitUnreachable = 3 // no Pieces OS answered
 )
 
-// Environment variables the program reads. Package user reads the last
-// two as well; the program reads them to say where an address came from.
-const (
-	envAppID    = "PIECES_APPLICATION_ID"
-	envToken    = "PIECES_ACCESS_TOKEN"
-	envBaseURL  = "PIECES_OS_URL"
-	envPortFile = "PIECES_OS_PORT_FILE"
-)
-
-// defaultTimeout bounds one call to Pieces OS unless --timeout says
-// otherwise.
-const defaultTimeout = 10 * time.Second
-
 // usageError is a mistake in the command line or in the input it names;
 // it ends the program with exitUsage.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
-// action does the work of a command once its flags and arguments are
-// parsed.
+// action does the work of a command once the command line is parsed.
 type action func(s *session, args []string) error
 
 // command is one subcommand of the program. Its args name the positional
@@ -65,16 +58,11 @@ type command struct {
 	setup                func(fs *flag.FlagSet) action
 }
 
-// route lists the routes the command calls, as the help and the README
-// name them.
+// route lists the routes the command calls, as its help and the README do.
 func (c command) route() string {
-	routes := specRoutes()
 	var out []string
 	for _, op := range c.ops {
-		if r, ok := routes[op]; ok {
-			op = r
-		}
-		out = append(out, op)
+		out = append(out, cmp.Or(specRoutes()[op], op))
 	}
 	return strings.Join(out, ", ")
 }
@@ -84,23 +72,14 @@ func (c command) usageLine() string {
 	return strings.TrimSpace(c.name + " " + strings.Join(c.args, " "))
 }
 
-// Routes of Pieces OS outside the User API.
-const (
-	routeHealth  = "GET /.well-known/health"
-	routeVersion = "GET /.well-known/version"
-)
-
 // commands lists every command, in the order of the usage text.
 func commands() []command {
 	return []command{
 		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", ops: []string{routeHealth, routeVersion, "userSnapshot"}, setup: setupStatus},
-		{name: "launch", summary: "start Pieces OS and wait until it is ready (--wait, --opener)",
-			about: "Opens pieces://launch with the desktop's opener, or runs --opener, and waits until discovery (--port-file,\n" +
-				"--ports) finds Pieces OS ready: its address goes to standard output, the progress to standard error.\n" +
-				"Exits with 3 when Pieces OS is not ready within --wait.", ops: []string{routeHealth, routeVersion}, setup: setupLaunch},
-		{name: "sign-in", summary: "sign a person in through the browser, as the Pieces apps do (--wait)",
-			about: "Pieces OS opens its sign-in page in the browser and answers once the person has finished there; then\n" +
-				"sign-in prints the profile as snapshot does. It waits up to --wait, not --timeout; Ctrl-C stops waiting (exit 1).", ops: []string{"signIntoOs"}, setup: setupSignIn},
+		{name: "launch", summary: "start Pieces OS (pieces://launch, or --opener) and wait until discovery finds it ready; print its address",
+			ops: []string{routeHealth, routeVersion}, setup: setupLaunch},
+		{name: "sign-in", summary: "sign a person in through the browser, as the Pieces apps do, and show the profile (--wait)",
+			ops: []string{"signIntoOs"}, setup: setupSignIn},
 		{name: "sign-out", summary: "sign the person out, as the Pieces apps do", ops: []string{"signOutOfOs"}, setup: showing((*user.Client).SignOut, writeUsers)},
 		{name: "snapshot", summary: "show the signed-in user", ops: []string{"userSnapshot"}, setup: showing((*user.Client).Snapshot, printProfile)},
 		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", ops: []string{"refreshUser"}, setup: showing((*user.Client).Refresh, printProfile)},
@@ -124,8 +103,8 @@ func commands() []command {
 		{name: "paddle-refresh", summary: "refresh billing data from the payment provider", ops: []string{"userPaddleRefresh"}, setup: showing((*user.Client).PaddleRefresh, func(w io.Writer, out *user.RefreshedPaddleUser) { writeProfile(w, &out.User) })},
 		{name: "providers", summary: "show the sign-in providers (cloud only: a local Pieces OS answers 501)", ops: []string{"userProviders"}, setup: showing((*user.Client).Providers, writeProviders)},
 		{name: "clear", summary: "forget the signed-in user (the User API's own sign-out)", ops: []string{"clearUser"}, setup: quiet(func(c *user.Client, ctx context.Context, _ []string) error { return c.Clear(ctx) }, "signed out")},
-		{name: "watch", summary: "follow the profile stream until interrupted (or --count events)", ops: []string{"streamUser"}, setup: setupWatchProfile},
-		{name: "watch-checkins", summary: "follow the check-in stream until interrupted (or --count events)", ops: []string{"streamUserLastCheckedIn"}, setup: setupWatchCheckIns},
+		{name: "watch", summary: "follow the profile stream until interrupted (or --count events)", ops: []string{"streamUser"}, setup: watching(false)},
+		{name: "watch-checkins", summary: "follow the check-in stream until interrupted (or --count events)", ops: []string{"streamUserLastCheckedIn"}, setup: watching(true)},
 		{name: "serve-fake", args: []string{"[URL]"}, summary: "run a fake Pieces OS until interrupted (--addr, --signed-out, --fail ...)", setup: setupServeFake},
 		{name: "demo", summary: "walk through the library against an in-process fake Pieces OS", setup: setupDemo},
 		{name: "help", args: []string{"[COMMAND]"}, summary: "show this help, or the flags of one command", setup: setupHelp},
@@ -135,30 +114,24 @@ func commands() []command {
 
 // lookupCommand finds a command by name.
 func lookupCommand(name string) (command, bool) {
-	for _, c := range commands() {
-		if c.name == name {
-			return c, true
-		}
-	}
-	return command{}, false
+	i := slices.IndexFunc(commands(), func(c command) bool { return c.name == name })
+	return commands()[max(i, 0)], i >= 0
 }
 
-// run is the program: it parses args, runs the command they name and
-// returns the exit code. main gives it a context that ends on SIGINT and
-// SIGTERM; tests call it directly.
+// run is the program: it runs the command args name and returns the exit
+// code. ctx ends on SIGINT and SIGTERM.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &session{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	s := &session{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, given: map[string]string{}}
 	defer s.close()
 	global := s.globalFlags()
-	rest, err := parseFlags(global, nil, args, true)
-	if errors.Is(err, flag.ErrHelp) {
+	rest, err := parseFlags(global, nil, args, true, s.given)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		writeUsage(stdout, global)
 		return exitOK
-	}
-	if err != nil {
+	case err != nil:
 		return s.fail(usagef("%v; run '%s help' for usage", err, progName))
-	}
-	if len(rest) == 0 {
+	case len(rest) == 0:
 		return s.fail(usagef("no command given; run '%s help' for the list of commands", progName))
 	}
 	cmd, ok := lookupCommand(rest[0])
@@ -167,18 +140,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cfs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	act := cmd.setup(cfs)
-	pos, err := parseFlags(cfs, global, rest[1:], false)
-	if errors.Is(err, flag.ErrHelp) {
+	pos, err := parseFlags(cfs, global, rest[1:], false, s.given)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		writeCommandHelp(stdout, cmd)
 		return exitOK
-	}
-	if err != nil {
+	case err != nil:
 		return s.fail(usagef("%s: %v; run '%s help %s' for its flags", cmd.name, err, progName, cmd.name))
 	}
-	if err := s.settle(flagsSet(global)); err != nil {
-		return s.fail(err)
-	}
-	if err := checkArgs(cmd, pos); err != nil {
+	if err := errors.Join(s.settle(), checkArgs(cmd, pos)); err != nil {
 		return s.fail(err)
 	}
 	return s.fail(act(s, pos))
@@ -204,14 +174,13 @@ func (s *session) globalFlags() *flag.FlagSet {
 }
 
 // parseFlags sets the flags of fs, or of global for a name fs lacks, from
-// args and returns the other arguments. A flag is -name or --name, with
-// its value after '=' or in the next argument (a boolean flag takes one
-// only after '='); "--" ends the flags. Unless first, flags and
-// arguments may alternate ("feature SHARE_SNIPPET --model gpt-4o"); with
-// first, the flags end at the first argument. -h and --help return
-// flag.ErrHelp. The messages are the program's own, whatever package flag
-// would say.
-func parseFlags(fs, global *flag.FlagSet, args []string, first bool) ([]string, error) {
+// args, notes in given the values given, and returns the other arguments.
+// A flag is -name or --name, with its value after '=' or in the next
+// argument (a boolean flag takes one only after '='); "--" ends the flags.
+// Unless first, flags and arguments may alternate ("feature SHARE_SNIPPET
+// --model gpt-4o"); with first, the flags end at the first argument. -h and
+// --help return flag.ErrHelp. The messages are the program's own.
+func parseFlags(fs, global *flag.FlagSet, args []string, first bool, given map[string]string) ([]string, error) {
 	var pos []string
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
@@ -252,6 +221,7 @@ func parseFlags(fs, global *flag.FlagSet, args []string, first bool) ([]string, 
 			}
 			return nil, fmt.Errorf("--%s: %v", name, err)
 		}
+		given[name] = value
 	}
 	return pos, nil
 }
@@ -259,9 +229,8 @@ func parseFlags(fs, global *flag.FlagSet, args []string, first bool) ([]string, 
 // durationHint says how to write a duration on the command line.
 const durationHint = "use a unit, such as 5s or 1m"
 
-// valueKind describes the values of a flag of one of package flag's own
-// types: a noun and what a good value looks like. The other flags explain
-// their errors themselves.
+// valueKind names the values of a flag of package flag's own types and
+// says what a good one looks like; other flags explain their errors.
 func valueKind(f *flag.Flag) (noun, want string) {
 	if g, ok := f.Value.(flag.Getter); ok {
 		switch g.Get().(type) {
@@ -278,34 +247,14 @@ func valueKind(f *flag.Flag) (noun, want string) {
 
 // checkArgs checks the number of positional arguments of cmd.
 func checkArgs(cmd command, pos []string) error {
-	required := 0
-	for _, a := range cmd.args {
-		if !strings.HasPrefix(a, "[") {
-			required++
-		}
-	}
 	usage := progName + " " + cmd.usageLine()
 	switch {
-	case len(pos) < required:
+	case len(pos) < len(cmd.args) && !strings.HasPrefix(cmd.args[len(pos)], "["):
 		return usagef("%s: missing argument %s (usage: %s)", cmd.name, cmd.args[len(pos)], usage)
 	case len(pos) > len(cmd.args):
 		return usagef("%s: unexpected argument %q (usage: %s)", cmd.name, pos[len(cmd.args)], usage)
 	}
 	return nil
-}
-
-// flagsSet returns the names of the flags given on the command line.
-func flagsSet(fs *flag.FlagSet) map[string]bool {
-	set := make(map[string]bool)
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
-}
-
-// override sets *dst to v when the flag name was given.
-func override[T any](set map[string]bool, name string, dst *T, v T) {
-	if set[name] {
-		*dst = v
-	}
 }
 
 // writeUsage writes the help text of the program.
@@ -323,8 +272,7 @@ Exit codes:
   1  Pieces OS answered with an error (the message names the status and its
      meaning, such as "vanity name already taken (409)"), or the command could
      not finish (nobody signed in, interrupted, sign-in not finished in time)
-  2  usage error: unknown command or flag, missing or extra argument, bad JSON,
-     unknown feature
+  2  usage error: unknown command or flag, bad or missing argument, bad JSON
   3  Pieces OS unreachable: connection refused, no answer in time, nothing
      found by discovery, or not ready when launch gave up
 
@@ -347,8 +295,7 @@ func writeCommandHelp(w io.Writer, cmd command) {
 	fmt.Fprintf(w, "\nRun '%s help' for the global flags and the exit codes.\n", progName)
 }
 
-// writeFlags lists the flags of fs with their help and defaults, after
-// header when there is one.
+// writeFlags lists the flags of fs, after header if there is any.
 func writeFlags(w io.Writer, fs *flag.FlagSet, header string) {
 	fs.VisitAll(func(f *flag.Flag) {
 		fmt.Fprint(w, header)
@@ -380,6 +327,7 @@ func setupHelp(*flag.FlagSet) action {
 	}
 }
 
+// setupVersion prints the build: module version, commit and Go version.
 func setupVersion(*flag.FlagSet) action {
 	return func(s *session, _ []string) error {
 		_, err := fmt.Fprintln(s.stdout, versionString())
@@ -387,7 +335,6 @@ func setupVersion(*flag.FlagSet) action {
 	}
 }
 
-// versionString describes the build: module version, commit and Go version.
 func versionString() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -399,15 +346,7 @@ func versionString() string {
 	}
 	out := progName + " " + cmp.Or(bi.Main.Version, "(devel)")
 	if rev := vcs["vcs.revision"]; rev != "" {
-		out += fmt.Sprintf(" (commit %.12s%s)", rev, map[string]string{"true": ", modified"}[vcs["vcs.modified"]])
+		out += fmt.Sprintf(" (commit %.12s%s)", rev, when(vcs["vcs.modified"] == "true", ", modified"))
 	}
 	return out + " " + bi.GoVersion
-}
-
-// getenvUnless returns $name unless the flag was given.
-func getenvUnless(given bool, name, flagValue string) string {
-	if given {
-		return flagValue
-	}
-	return os.Getenv(name)
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,8 +20,8 @@ func fileFlag(fs *flag.FlagSet, what string) {
 	fs.String("file", "", "read "+what+" from the JSON document in `FILE` ('-' for standard input); unknown members are an error")
 }
 
-// showing is the setup of a command without flags or arguments: it makes
-// one call and prints the answer with text, or as JSON.
+// showing is the setup of a command without flags or arguments that prints
+// the answer of one call (see show).
 func showing[T any](f func(*user.Client, context.Context) (T, error), text func(io.Writer, T)) func(*flag.FlagSet) action {
 	return func(*flag.FlagSet) action {
 		return func(s *session, _ []string) error { return show(s, f, text) }
@@ -34,31 +37,46 @@ func show[T any](s *session, f func(*user.Client, context.Context) (T, error), t
 	return s.emit(v, func(w io.Writer) { text(w, v) })
 }
 
-// document reads the --file of a command into a new T (see readDocument);
-// nil when --file was not given.
-func document[T any](s *session, fs *flag.FlagSet) (*T, error) {
-	if !flagsSet(fs)["file"] {
-		return nil, nil
-	}
-	v := new(T)
-	return v, s.readDocument(fs.Name(), fs.Lookup("file").Value.String(), v)
+// gave reports whether the flag name was given.
+func (s *session) gave(name string) bool {
+	_, ok := s.given[name]
+	return ok
 }
 
-// defaultSignInWait bounds sign-in unless --wait says otherwise: the
-// person needs time to finish in the browser.
-const defaultSignInWait = 5 * time.Minute
+// document fills body, which a command sends, from --file and then from
+// the command's other flags, which write into it; nil if none was given.
+func document[T any](s *session, fs *flag.FlagSet, body *T) (*T, error) {
+	if s.gave("file") {
+		if err := s.readDocument(fs.Name(), s.given["file"], reflect.TypeFor[T]().Name(), body, false, false); err != nil {
+			return nil, err
+		}
+		s.reapply(fs)
+	}
+	for name := range s.given {
+		if fs.Lookup(name) != nil {
+			return body, nil
+		}
+	}
+	return nil, nil
+}
+
+// reapply sets the flags of fs again once a document replaced their values.
+func (s *session) reapply(fs *flag.FlagSet) {
+	for name, v := range s.given {
+		if name != "file" && fs.Lookup(name) != nil {
+			_ = fs.Set(name, v) // it was set once already
+		}
+	}
+}
 
 func setupSignIn(fs *flag.FlagSet) action {
-	wait := fs.Duration("wait", defaultSignInWait, "wait at most `DUR` for the person to finish signing in; 0 waits until interrupted")
+	// The person needs minutes to finish in the browser.
+	wait := fs.Duration("wait", 5*time.Minute, "wait at most `DUR` for the person to finish signing in; 0 waits until interrupted")
 	return func(s *session, _ []string) error {
-		if *wait < 0 {
-			return usagef("sign-in: --wait %v is negative: give a duration such as 10m, or 0 for no limit", *wait)
+		if err := s.waitFor("sign-in", *wait); err != nil {
+			return err
 		}
-		limit := "until you press Ctrl-C"
-		if *wait > 0 {
-			limit = fmt.Sprintf("up to %v; Ctrl-C stops waiting", *wait)
-		}
-		s.timeout = *wait // not --timeout: a person needs minutes
+		limit := cmp.Or(when(*wait > 0, fmt.Sprintf("up to %v; Ctrl-C stops waiting", *wait)), "until you press Ctrl-C")
 		return show(s, func(c *user.Client, ctx context.Context) (*user.Profile, error) {
 			fmt.Fprintf(s.stderr, "Pieces OS at %s is opening its sign-in page in your browser; finish signing in there.\nWaiting %s.\n", c.BaseURL(), limit)
 			p, err := c.SignIn(ctx)
@@ -77,63 +95,51 @@ func setupSignIn(fs *flag.FlagSet) action {
 }
 
 func setupSelect(fs *flag.FlagSet) action {
-	email := fs.String("email", "", "email `ADDRESS` of the user")
-	name := fs.String("name", "", "display `NAME` of the user")
-	userID := fs.String("user-id", "", "Auth0 user `ID`, such as github|123: at least this, from an Auth0 login you made")
-	username := fs.String("username", "", "user `NAME`")
+	body := new(user.Auth0User)
+	fs.StringVar(&body.Email, "email", "", "email `ADDRESS` of the user")
+	fs.StringVar(&body.Name, "name", "", "display `NAME` of the user")
+	fs.StringVar(&body.UserID, "user-id", "", "Auth0 user `ID`, such as github|123: at least this, from an Auth0 login you made")
+	fs.StringVar(&body.Username, "username", "", "user `NAME`")
 	fileFlag(fs, "the Auth0 user (an Auth0User; flags override its members)")
 	return func(s *session, _ []string) error {
-		body, err := document[user.Auth0User](s, fs)
+		body, err := document(s, fs, body)
 		if err != nil {
 			return err
-		}
-		set := flagsSet(fs)
-		if body == nil && len(set) > 0 {
-			body = new(user.Auth0User)
-		}
-		if body != nil {
-			override(set, "email", &body.Email, *email)
-			override(set, "name", &body.Name, *name)
-			override(set, "user-id", &body.UserID, *userID)
-			override(set, "username", &body.Username, *username)
 		}
 		return show(s, func(c *user.Client, ctx context.Context) (*user.Profile, error) { return c.Select(ctx, body) }, printProfile)
 	}
 }
 
 func setupUpdate(fs *flag.FlagSet) action {
-	var in user.UserProfile
-	fs.StringVar(&in.Name, "name", "", "new display `NAME`")
-	fs.StringVar(&in.Email, "email", "", "new email `ADDRESS`")
-	fs.StringVar(&in.Username, "username", "", "new user `NAME`")
-	fs.StringVar(&in.Picture, "picture", "", "new address of the profile picture, a `URL`")
+	doc := new(user.Profile)
+	fs.StringVar(&doc.Name, "name", "", "new display `NAME`")
+	fs.StringVar(&doc.Email, "email", "", "new email `ADDRESS`")
+	fs.StringVar(&doc.Username, "username", "", "new user `NAME`")
+	fs.StringVar(&doc.Picture, "picture", "", "new address of the profile picture, a `URL`")
 	file := fs.String("file", "", "send the profile in the JSON document in `FILE` ('-' for standard input), such as the output\n"+
 		"      of 'snapshot --json'; flags override it. Members this version does not know are sent, except one\n"+
 		"      whose name is close to a known member's (another case, '_' or '-', or an edit or two away): a typo")
 	allowNear := fs.Bool("allow-near-names", false, "with --file, send unknown members whose names are close to known ones too, for a\n      newer Pieces OS whose new member has such a name")
 	return func(s *session, _ []string) error {
-		set := flagsSet(fs)
 		switch {
-		case *allowNear && !set["file"]:
+		case *allowNear && !s.gave("file"):
 			return usagef("update: --allow-near-names needs --file")
-		case len(set) == 0:
+		case !slices.ContainsFunc([]string{"name", "email", "username", "picture", "file"}, s.gave):
 			return usagef("update: nothing to change; give --name, --email, --username, --picture or --file")
 		}
-		var doc *user.Profile
-		var err error
-		if set["file"] {
-			doc, err = s.readProfile(*file, *allowNear)
+		if s.gave("file") {
+			if err := s.readDocument("update", *file, "UserProfile", doc, true, *allowNear); err != nil {
+				return err
+			}
 		} else {
 			// Change only what the flags name: start from the stored profile.
-			doc, err = call(s, (*user.Client).Snapshot)
+			p, err := call(s, (*user.Client).Snapshot)
+			if err != nil {
+				return err
+			}
+			*doc = *p
 		}
-		if err != nil {
-			return err
-		}
-		override(set, "name", &doc.Name, in.Name)
-		override(set, "email", &doc.Email, in.Email)
-		override(set, "username", &doc.Username, in.Username)
-		override(set, "picture", &doc.Picture, in.Picture)
+		s.reapply(fs)
 		return show(s, func(c *user.Client, ctx context.Context) (*user.Profile, error) { return c.Update(ctx, doc) }, printProfile)
 	}
 }
@@ -147,22 +153,18 @@ func setupVanity(*flag.FlagSet) action {
 	}
 }
 
-// quiet is the setup of a command whose call answers no result: it says
-// what happened (done, formatted with the arguments), or nothing with
-// --json. The arguments are ids, which must not be empty.
+// quiet is the setup of a command whose call answers nothing: it prints
+// done formatted with the arguments, or nothing with --json.
 func quiet(do func(c *user.Client, ctx context.Context, args []string) error, done string) func(*flag.FlagSet) action {
-	return func(fs *flag.FlagSet) action {
+	return func(*flag.FlagSet) action {
 		return func(s *session, args []string) error {
-			var vals []any
-			for i, a := range args {
-				if strings.TrimSpace(a) == "" {
-					return usagef("%s: the %s id is empty", fs.Name(), []string{"USER", "ENTITY"}[i])
-				}
-				vals = append(vals, a)
-			}
 			_, err := call(s, func(c *user.Client, ctx context.Context) (struct{}, error) { return struct{}{}, do(c, ctx, args) })
 			if err != nil || s.json {
 				return err
+			}
+			vals := make([]any, len(args))
+			for i, a := range args {
+				vals[i] = a
 			}
 			_, err = fmt.Fprintf(s.stdout, done+"\n", vals...)
 			return err
@@ -171,26 +173,21 @@ func quiet(do func(c *user.Client, ctx context.Context, args []string) error, do
 }
 
 func setupBeta(fs *flag.FlagSet) action {
-	userID := fs.String("user", "", "`ID` of the user (default: the signed-in user)")
+	st := new(user.UserBetaStatus)
+	fs.StringVar(&st.User, "user", "", "`ID` of the user (default: the signed-in user)")
 	from := fs.String("vision-from", "", "start of the vision beta: 'now' (from now on) or an RFC 3339 `TIME`")
 	to := fs.String("vision-to", "", "end of the vision beta, an RFC 3339 `TIME`")
 	descope := fs.Bool("descope", false, "change the Descope metadata instead of the Auth0 one")
 	fileFlag(fs, "the beta status (a UserBetaStatus; flags override it)")
 	return func(s *session, _ []string) error {
-		st, err := document[user.UserBetaStatus](s, fs)
-		if err != nil {
+		if _, err := document(s, fs, st); err != nil {
 			return err
 		}
-		if st == nil {
-			st = new(user.UserBetaStatus)
-		}
-		set := flagsSet(fs)
-		if set["user"] && strings.TrimSpace(*userID) == "" {
+		if s.gave("user") && strings.TrimSpace(st.User) == "" {
 			return usagef("beta: --user is empty")
 		}
-		override(set, "user", &st.User, *userID)
 		switch {
-		case set["vision-from"] || set["vision-to"]:
+		case s.gave("vision-from") || s.gave("vision-to"):
 			r, err := visionRange(*from, *to, time.Now())
 			if err != nil {
 				return err
@@ -216,48 +213,46 @@ func setupBeta(fs *flag.FlagSet) action {
 	}
 }
 
-// visionRange builds the range of the vision beta from the --vision-from
-// and --vision-to flags; from "now" without an end is the open range "from
-// now on".
-func visionRange(from, to string, now time.Time) (user.AnonymousTemporalRange, error) {
-	var r user.AnonymousTemporalRange
+// visionRange reads --vision-from and --vision-to; "now" without an end
+// is the open range "from now on".
+func visionRange(from, to string, now time.Time) (r user.AnonymousTemporalRange, err error) {
+	parse := func(name, v, not string) time.Time {
+		t, perr := time.Parse(time.RFC3339, v)
+		if perr != nil && err == nil {
+			err = usagef("beta: --%s %q is %san RFC 3339 time such as 2025-01-02T15:04:05Z", name, v, not)
+		}
+		return t
+	}
 	if strings.EqualFold(from, "now") {
 		r.From.Value = now.UTC().Truncate(time.Second)
 		if to == "" {
 			r.Continuous = ptr(true)
 		}
 	} else if from != "" {
-		t, err := time.Parse(time.RFC3339, from)
-		if err != nil {
-			return r, usagef("beta: --vision-from %q is neither 'now' nor an RFC 3339 time such as 2025-01-02T15:04:05Z", from)
-		}
-		r.From.Value = t
+		r.From.Value = parse("vision-from", from, "neither 'now' nor ")
 	}
 	if to != "" {
-		t, err := time.Parse(time.RFC3339, to)
-		if err != nil {
-			return r, usagef("beta: --vision-to %q is not an RFC 3339 time such as 2025-01-02T15:04:05Z", to)
-		}
-		r.To.Value = t
+		r.To.Value = parse("vision-to", to, "not ")
 	}
-	if from != "" && to != "" {
-		if r.To.Value.Before(r.From.Value) {
-			return r, usagef("beta: --vision-to %s is before --vision-from %s", r.To.Value.Format(time.RFC3339), r.From.Value.Format(time.RFC3339))
-		}
+	switch {
+	case err != nil || from == "" || to == "":
+	case r.To.Value.Before(r.From.Value):
+		err = usagef("beta: --vision-to %s is before --vision-from %s", r.To.Value.Format(time.RFC3339), r.From.Value.Format(time.RFC3339))
+	default:
 		r.Between = ptr(true)
 	}
-	return r, nil
+	return r, err
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// sending is the setup of a command that sends an optional --file
-// document and prints one line about the answer.
+// sending is the setup of a command that sends an optional --file document
+// and prints one line about the answer.
 func sending[In, Out any](what string, do func(*user.Client, context.Context, *In) (*Out, error), text func(*Out) string) func(*flag.FlagSet) action {
 	return func(fs *flag.FlagSet) action {
 		fileFlag(fs, what)
 		return func(s *session, _ []string) error {
-			in, err := document[In](s, fs)
+			in, err := document(s, fs, new(In))
 			if err != nil {
 				return err
 			}
@@ -268,23 +263,22 @@ func sending[In, Out any](what string, do func(*user.Client, context.Context, *I
 }
 
 func setupFeature(fs *flag.FlagSet) action {
-	var in user.HasFeatureAccessContext
-	fs.StringVar(&in.AllowedCloudModels.ModelUniqueName, "model", "", "unique `NAME` of a cloud model, for ALLOWED_CLOUD_MODELS")
-	fs.StringVar(&in.DeniedWorkstreamPatternEngineSource.Application, "source", "", "application `NAME`, for DENIED_WORKSTREAM_PATTERN_ENGINE_SOURCES")
-	fs.StringVar(&in.DeniedWorkstreamPatternEngineSource.BundleIdentifier, "bundle-id", "", "bundle `ID` of the --source application")
-	fs.StringVar(&in.DeniedWorkstreamPatternEngineWebsite.Website, "website", "", "`URL` of a website, for DENIED_WORKSTREAM_PATTERN_ENGINE_WEBSITES")
+	fc := new(user.HasFeatureAccessContext)
+	fs.StringVar(&fc.AllowedCloudModels.ModelUniqueName, "model", "", "unique `NAME` of a cloud model, for ALLOWED_CLOUD_MODELS")
+	fs.StringVar(&fc.DeniedWorkstreamPatternEngineSource.Application, "source", "", "application `NAME`, for DENIED_WORKSTREAM_PATTERN_ENGINE_SOURCES")
+	fs.StringVar(&fc.DeniedWorkstreamPatternEngineSource.BundleIdentifier, "bundle-id", "", "bundle `ID` of the --source application")
+	fs.StringVar(&fc.DeniedWorkstreamPatternEngineWebsite.Website, "website", "", "`URL` of a website, for DENIED_WORKSTREAM_PATTERN_ENGINE_WEBSITES")
 	var modes []string
 	for _, m := range specProcessingModes() {
 		modes = append(modes, string(m))
 	}
 	fs.Func("processing", "processing `MODE` ("+strings.Join(modes, ", ")+"), for EXTERNAL_PROVIDER_PROCESSING", func(v string) error {
-		for _, m := range specProcessingModes() {
-			if strings.EqualFold(v, string(m)) {
-				in.Processing.Processing = m
-				return nil
-			}
+		i := slices.IndexFunc(modes, func(m string) bool { return strings.EqualFold(v, m) })
+		if i < 0 {
+			return fmt.Errorf("%q is not one of %s", v, strings.Join(modes, ", "))
 		}
-		return fmt.Errorf("%q is not one of %s", v, strings.Join(modes, ", "))
+		fc.Processing.Processing = specProcessingModes()[i]
+		return nil
 	})
 	fileFlag(fs, "the context (a HasFeatureAccessContext; flags override it)")
 	return func(s *session, args []string) error {
@@ -292,23 +286,12 @@ func setupFeature(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		fc, err := document[user.HasFeatureAccessContext](s, fs)
-		if err != nil {
+		fc, err := document(s, fs, fc)
+		switch {
+		case err != nil:
 			return err
-		}
-		set := flagsSet(fs)
-		if fc == nil && len(set) > 0 {
-			fc = new(user.HasFeatureAccessContext)
-		}
-		if fc != nil {
-			override(set, "model", &fc.AllowedCloudModels.ModelUniqueName, in.AllowedCloudModels.ModelUniqueName)
-			override(set, "source", &fc.DeniedWorkstreamPatternEngineSource.Application, in.DeniedWorkstreamPatternEngineSource.Application)
-			override(set, "bundle-id", &fc.DeniedWorkstreamPatternEngineSource.BundleIdentifier, in.DeniedWorkstreamPatternEngineSource.BundleIdentifier)
-			override(set, "website", &fc.DeniedWorkstreamPatternEngineWebsite.Website, in.DeniedWorkstreamPatternEngineWebsite.Website)
-			override(set, "processing", &fc.Processing.Processing, in.Processing.Processing)
-			if set["bundle-id"] && fc.DeniedWorkstreamPatternEngineSource.Application == "" {
-				return usagef("feature: --bundle-id needs --source")
-			}
+		case s.gave("bundle-id") && fc.DeniedWorkstreamPatternEngineSource.Application == "":
+			return usagef("feature: --bundle-id needs --source")
 		}
 		return show(s, func(c *user.Client, ctx context.Context) (*user.HasFeatureAccessOutput, error) {
 			return c.HasFeatureAccess(ctx, feature, fc)

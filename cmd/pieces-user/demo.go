@@ -32,55 +32,69 @@ func setupDemo(*flag.FlagSet) action {
 }
 
 // demo walks through package user against a fake Pieces OS, printing each
-// step and its result.
+// step and its result. Its first failure ends the output and the demo.
 type demo struct {
 	s      *session
 	ctx    context.Context
 	step   int
 	events <-chan user.Event
+	err    error
+}
+
+// ok records err, the failure of the call what, and reports whether the
+// demo goes on.
+func (d *demo) ok(what string, err error) bool {
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("%s: %w", what, err)
+	}
+	return d.err == nil
 }
 
 // title starts a step; say prints a result of the current step.
 func (d *demo) title(format string, args ...any) {
-	d.step++
-	fmt.Fprintf(d.s.stdout, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
+	if d.step++; d.err == nil {
+		fmt.Fprintf(d.s.stdout, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
+	}
 }
 
 func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.s.stdout, "   %s\n", fmt.Sprintf(format, args...))
+	if d.err == nil {
+		fmt.Fprintf(d.s.stdout, "   %s\n", fmt.Sprintf(format, args...))
+	}
 }
 
 // await waits, at most demoStepTimeout, for the first event on the stream
 // of kind k that match accepts (nil accepts any), and says it.
-func (d *demo) await(k user.EventKind, match func(user.Event) bool, note string) (user.Event, error) {
+func (d *demo) await(k user.EventKind, match func(user.Event) bool, note string) {
 	ctx, cancel := context.WithTimeout(d.ctx, demoStepTimeout)
 	defer cancel()
-	ev, err := usertest.Await(ctx, d.events, func(ev user.Event) bool { return ev.Kind == k && (match == nil || match(ev)) })
-	if err != nil {
-		return ev, fmt.Errorf("waiting for a %s event: %w", k, err)
+	if d.err != nil {
+		return
 	}
-	switch k {
-	case user.EventProfile:
+	ev, err := usertest.Await(ctx, d.events, func(ev user.Event) bool { return ev.Kind == k && (match == nil || match(ev)) })
+	switch {
+	case !d.ok("waiting for a "+k.String()+" event", err):
+	case k == user.EventProfile:
 		d.say("event %s%s", describeProfile(ev.Profile), note)
-	case user.EventDisconnected:
+	case k == user.EventDisconnected:
 		d.say("event disconnected: %s", oneLine(ev.Err.Error()))
-	case user.EventRetrying:
+	case k == user.EventRetrying:
 		d.say("event retrying in %v", ev.RetryIn.Round(time.Millisecond))
 	default:
 		d.say("event %s", k)
 	}
-	return ev, nil
 }
 
-// expect checks that a call failed with the sentinel want, and says so.
-func (d *demo) expect(call string, err, want error, wantName string) error {
+// expect checks that the call what failed with the sentinel want, named
+// wantName, and says so.
+func (d *demo) expect(what string, err, want error, wantName string) {
 	if !errors.Is(err, want) {
-		return fmt.Errorf("%s returned %v, not an error matching %s", call, err, wantName)
+		d.ok(what, fmt.Errorf("returned %v, not an error matching %s", err, wantName))
+		return
 	}
 	e, _ := errors.AsType[*user.Error](err)
 	d.say("err: %v", err)
 	d.say("errors.Is(err, %s) = true; e, _ := errors.AsType[*user.Error](err); e.StatusCode = %d", wantName, e.StatusCode)
-	return nil
 }
 
 func (d *demo) run() error {
@@ -92,7 +106,7 @@ func (d *demo) run() error {
 	}
 	defer srv.Close()
 	d.say("srv, _ := usertest.NewServer()  // listening on %s", srv.URL)
-	d.s.host, d.s.hostSet = srv.URL, true
+	d.s.host, d.s.given = srv.URL, map[string]string{"host": srv.URL}
 	c, err := d.s.client()
 	if err != nil {
 		return err
@@ -101,93 +115,70 @@ func (d *demo) run() error {
 
 	d.title("Read the signed-in user: c.Snapshot(ctx).")
 	p, err := c.Snapshot(ctx)
-	if err != nil {
-		return fmt.Errorf("c.Snapshot: %w", err)
+	if !d.ok("c.Snapshot", err) {
+		return d.err
 	}
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
 	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.URLs.Base.URL)
 
 	d.title(`Change the vanity name: c.UpdateVanity(ctx, "countess").`)
-	if p, err = c.UpdateVanity(ctx, "countess"); err != nil {
-		return fmt.Errorf("c.UpdateVanity: %w", err)
+	if p, err = c.UpdateVanity(ctx, "countess"); !d.ok("c.UpdateVanity", err) {
+		return d.err
 	}
 	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.URLs.Vanity.URL)
 
 	d.title(`Ask for a vanity name another user holds (srv.TakeVanity("babbage")): c.UpdateVanity(ctx, "babbage").`)
 	srv.TakeVanity("babbage")
 	_, err = c.UpdateVanity(ctx, "babbage")
-	if err := d.expect("c.UpdateVanity", err, user.ErrConflict, "user.ErrConflict"); err != nil {
-		return err
-	}
+	d.expect("c.UpdateVanity", err, user.ErrConflict, "user.ErrConflict")
 
 	d.title("Check a feature: c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil).")
-	fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
-	if err != nil {
-		return fmt.Errorf("c.HasFeatureAccess: %w", err)
+	if fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil); d.ok("c.HasFeatureAccess", err) {
+		d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
 	}
-	d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
 
 	d.title("Ask for the sign-in providers: c.Providers(ctx). Only the cloud serves this.")
 	_, err = c.Providers(ctx)
-	if err := d.expect("c.Providers", err, user.ErrNotImplemented, "user.ErrNotImplemented"); err != nil {
-		return err
-	}
+	d.expect("c.Providers", err, user.ErrNotImplemented, "user.ErrNotImplemented")
 
 	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx, nil), then range over st.Events().")
 	st, err := c.WatchProfile(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: 50 * time.Millisecond, Max: time.Second}})
-	if err != nil {
-		return fmt.Errorf("c.WatchProfile: %w", err)
+	if !d.ok("c.WatchProfile", err) {
+		return d.err
 	}
 	defer st.Close()
 	d.events = st.Events()
-	if _, err := d.await(user.EventConnected, nil, ""); err != nil {
-		return err
-	}
-	if _, err := d.await(user.EventProfile, nil, "  // the current state comes first"); err != nil {
-		return err
-	}
+	d.await(user.EventConnected, nil, "")
+	d.await(user.EventProfile, nil, "  // the current state comes first")
 
 	d.title("Change the name with c.Update(ctx, p) and see the stream deliver it.")
 	p.Name = "Augusta Ada King"
-	if _, err := c.Update(ctx, p); err != nil {
-		return fmt.Errorf("c.Update: %w", err)
-	}
-	if _, err := d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.Name == p.Name }, ""); err != nil {
-		return err
-	}
+	_, err = c.Update(ctx, p)
+	d.ok("c.Update", err)
+	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.Name == p.Name }, "")
 
 	d.title("Sign out with c.SignOut(ctx) and see the stream report it.")
-	users, err := c.SignOut(ctx)
-	if err != nil {
-		return fmt.Errorf("c.SignOut: %w", err)
+	if users, err := c.SignOut(ctx); d.ok("c.SignOut", err) {
+		d.say("Pieces OS still knows %d user(s), whom c.SignIn can sign in again", len(users.Iterable))
 	}
-	d.say("Pieces OS still knows %d user(s), whom c.SignIn can sign in again", len(users.Iterable))
-	if _, err := d.await(user.EventSignedOut, nil, ""); err != nil {
-		return err
-	}
+	d.await(user.EventSignedOut, nil, "")
 
 	d.title("Sign in again: c.SignIn(ctx) (Pieces OS would open the browser; the fake signs the last user in at once).")
-	if p, err = c.SignIn(ctx); err != nil {
-		return fmt.Errorf("c.SignIn: %w", err)
+	if p, err = c.SignIn(ctx); !d.ok("c.SignIn", err) {
+		return d.err
 	}
-	if _, err := d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.ID == p.ID }, ""); err != nil {
-		return err
-	}
+	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.ID == p.ID }, "")
 
 	d.title("Drop every stream without a close frame, as a crash of Pieces OS would: srv.DropStreams().")
-	if n := srv.DropStreams(); n == 0 {
-		return errors.New("the fake had no open stream to drop")
+	if srv.DropStreams() == 0 {
+		d.ok("srv.DropStreams", errors.New("the fake had no open stream to drop"))
 	}
 	d.say("the fake dropped the stream; the Stream reconnects on its own:")
 	for _, k := range []user.EventKind{user.EventDisconnected, user.EventRetrying, user.EventConnected} {
-		if _, err := d.await(k, nil, ""); err != nil {
-			return err
-		}
+		d.await(k, nil, "")
 	}
-	if _, err := d.await(user.EventProfile, nil, "  // the state is delivered again"); err != nil {
-		return err
-	}
+	d.await(user.EventProfile, nil, "  // the state is delivered again")
 
 	d.title("Done: st.Close() ends the stream and srv.Close() the fake.")
-	return nil
+	return d.err
 }

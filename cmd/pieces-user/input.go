@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
@@ -21,77 +20,46 @@ import (
 // maxDocument bounds the size of a --file document.
 const maxDocument = 4 << 20
 
-// readDocument decodes the JSON document in file ("-" for standard input)
-// into v, a pointer to a model. The decoding is strict: an unknown member,
-// a member of the wrong type, a second value or trailing text is an error
-// naming the problem, since a typo in a hand-written file would otherwise
-// be dropped without a word.
-func (s *session) readDocument(cmd, file string, v any) error {
-	name, data, err := s.readFile(cmd, file)
-	if err == nil {
-		err = decode(data, v, true)
+// readDocument decodes the JSON document in file ("-": standard input) into
+// v, a model named model. An unknown member, a member of the wrong type or
+// trailing text is a usage error naming it: a typo is never dropped without
+// a word. A profile keeps and sends back the members this version does not
+// know, unless one is close to a known member (checkMembers) and not allowNear.
+func (s *session) readDocument(cmd, file, model string, v any, profile, allowNear bool) error {
+	r, name := s.stdin, "standard input"
+	switch file {
+	case "":
+		return usagef("%s: --file is empty; give a file name, or '-' for standard input", cmd)
+	case "-":
+	default:
+		f, err := os.Open(file)
+		if err != nil {
+			return usagef("%s: --file: %v", cmd, err)
+		}
+		defer f.Close()
+		r, name = f, file
 	}
-	return documentError(cmd, name, reflect.TypeOf(v).Elem().Name(), err)
-}
-
-// readProfile reads the profile document of update --file. Members this
-// version does not know are kept and sent back, except one whose name is
-// close to a member known at the same place, which is taken for a typo
-// (see nearMember) unless allowNear. A member of the wrong type, a second
-// value or trailing text is an error, as for readDocument.
-func (s *session) readProfile(file string, allowNear bool) (*user.Profile, error) {
-	name, data, err := s.readFile("update", file)
-	if err == nil && !allowNear {
+	data, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	switch {
+	case err != nil:
+		return usagef("%s: reading %s: %v", cmd, name, err)
+	case len(data) > maxDocument:
+		return usagef("%s: %s is larger than %d bytes", cmd, name, maxDocument)
+	case profile && !allowNear:
 		if err = checkMembers("", data, reflect.TypeFor[user.UserProfile]()); err != nil {
 			err = fmt.Errorf("%w (--allow-near-names sends it as it is)", err)
 		}
 	}
-	p := new(user.Profile)
 	if err == nil {
-		err = decode(data, p, false)
+		err = decode(data, v, !profile)
 	}
-	return p, documentError("update", name, "UserProfile", err)
+	if err != nil {
+		return usagef("%s: %s is not a valid %s document: %v", cmd, name, model, err)
+	}
+	return nil
 }
 
-func documentError(cmd, name, model string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := errors.AsType[*usageError](err); ok {
-		return err
-	}
-	return usagef("%s: %s is not a valid %s document: %v", cmd, name, model, err)
-}
-
-// readFile reads the --file argument file of cmd, "-" meaning standard
-// input, and returns a name for it in messages and its content.
-func (s *session) readFile(cmd, file string) (name string, data []byte, err error) {
-	r := s.stdin
-	switch file {
-	case "":
-		return "", nil, usagef("%s: --file is empty; give a file name, or '-' for standard input", cmd)
-	case "-":
-		file = "standard input"
-	default:
-		f, err := os.Open(file)
-		if err != nil {
-			return "", nil, usagef("%s: --file: %v", cmd, err)
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err = io.ReadAll(io.LimitReader(r, maxDocument+1))
-	switch {
-	case err != nil:
-		return "", nil, usagef("%s: reading %s: %v", cmd, file, err)
-	case len(data) > maxDocument:
-		return "", nil, usagef("%s: %s is larger than %d bytes", cmd, file, maxDocument)
-	}
-	return file, data, nil
-}
-
-// decode decodes the single JSON value in data into v, refusing anything
-// after it, and with strict unknown members too.
+// decode decodes the one JSON value of data into v; strict refuses unknown members.
 func decode(data []byte, v any, strict bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var doc json.RawMessage
@@ -116,11 +84,9 @@ func decode(data []byte, v any, strict bool) error {
 }
 
 // checkMembers walks the JSON document data along the model type t and
-// fails on the first member that t does not declare but whose name is
-// close to one it declares at the same place (nearMember), naming both.
-// Other unknown members pass, and so do the keys of maps, which are data.
-// What is not valid JSON, or not of the shape t expects, passes too: the
-// decoding that follows reports it with its position.
+// fails on the first member t does not declare whose name is close to one
+// it declares at the same place (nearMember). Other unknown members, the
+// keys of maps, and what does not fit t pass: decode reports the latter.
 func checkMembers(path string, data []byte, t reflect.Type) error {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
 		if t.Kind() != reflect.Pointer {
@@ -163,12 +129,7 @@ func checkMembers(path string, data []byte, t reflect.Type) error {
 	return nil
 }
 
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
+func join(path, name string) string { return path + when(path != "", ".") + name }
 
 // nearMember reports whether the unknown member name is close enough to the
 // known member name to be taken for a typo of it: the two are equal once
@@ -176,15 +137,8 @@ func join(path, name string) string {
 // (a letter added, removed, changed, or two neighbours swapped) when the
 // shorter has 3 or 4 letters, or at most two edits when it has 5 or more.
 func nearMember(name, known string) bool {
-	fold := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r == '_' || r == '-' {
-				return -1
-			}
-			return unicode.ToLower(r)
-		}, s)
-	}
-	a, b := fold(name), fold(known)
+	fold := strings.NewReplacer("_", "", "-", "")
+	a, b := strings.ToLower(fold.Replace(name)), strings.ToLower(fold.Replace(known))
 	d, shorter := editDistance(a, b), min(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
 	return d == 0 || shorter >= 3 && d <= 1 || shorter >= 5 && d <= 2
 }
@@ -194,33 +148,28 @@ func nearMember(name, known string) bool {
 // neighbouring letters that turn one into the other.
 func editDistance(a, b string) int {
 	x, y := []rune(a), []rune(b)
-	// d[i][j] is the distance between x[:i] and y[:j].
-	d := make([][]int, len(x)+1)
+	d := make([][]int, len(x)+1) // d[i][j] is the distance between x[:i] and y[:j]
 	for i := range d {
 		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+		for j := range d[i] {
+			switch {
+			case i == 0 || j == 0:
+				d[i][j] = i + j
+			case x[i-1] == y[j-1]:
+				d[i][j] = d[i-1][j-1]
+			default:
+				d[i][j] = 1 + min(d[i-1][j], d[i][j-1], d[i-1][j-1])
+				if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+					d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				}
 			}
 		}
 	}
 	return d[len(x)][len(y)]
 }
 
-// describeJSONError turns an error of encoding/json into a message that
-// says where the problem is; start is the offset in data of the text the
-// error's offsets count from.
+// describeJSONError says where in data an error of encoding/json is; its
+// offsets count from start.
 func describeJSONError(err error, data []byte, start int64) error {
 	if syn, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return fmt.Errorf("%s at %s", strings.TrimPrefix(syn.Error(), "json: "), position(data, start+syn.Offset))
@@ -250,8 +199,7 @@ func position(data []byte, off int64) string {
 	return fmt.Sprintf("line %d, column %d", bytes.Count(before, []byte("\n"))+1, col)
 }
 
-// parseFeature finds the feature named arg, in any case and with '-' for
-// '_' ("share-snippet" is SHARE_SNIPPET).
+// parseFeature finds a feature in any case, '-' for '_' ("share-snippet").
 func parseFeature(arg string) (user.HasFeatureAccessEnum, error) {
 	want := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(arg), "-", "_"))
 	var names []string

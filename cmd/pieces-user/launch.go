@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -12,30 +13,24 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// defaultLaunchWait bounds launch unless --wait says otherwise: a cold
-// start of Pieces OS can take tens of seconds.
-const defaultLaunchWait = time.Minute
-
 // launchProgress is the time between two "still waiting" lines of launch.
 const launchProgress = 5 * time.Second
 
 func setupLaunch(fs *flag.FlagSet) action {
-	wait := fs.Duration("wait", defaultLaunchWait, "wait at most `DUR` for Pieces OS to be ready; 0 waits until interrupted")
+	// A cold start of Pieces OS can take tens of seconds.
+	wait := fs.Duration("wait", time.Minute, "wait at most `DUR` for Pieces OS to be ready; 0 waits until interrupted")
 	opener := fs.String("opener", "", "run `COMMAND` with the URL pieces://launch as its last argument instead of the desktop's opener;\n"+
 		"      COMMAND is split at white space, without quoting, and is left running, its output discarded")
 	return func(s *session, _ []string) error {
-		if *wait < 0 {
-			return usagef("launch: --wait %v is negative: give a duration such as 1m, or 0 for no limit", *wait)
-		}
-		ctx, cancel := context.WithCancel(s.ctx)
-		if *wait > 0 {
-			ctx, cancel = context.WithTimeout(s.ctx, *wait)
-		}
-		defer cancel()
 		args := strings.Fields(*opener)
 		if *opener != "" && len(args) == 0 {
 			return usagef("launch: --opener is empty")
 		}
+		if err := s.waitFor("launch", *wait); err != nil {
+			return err
+		}
+		ctx, cancel := s.callCtx()
+		defer cancel()
 		if inst, err := user.Discover(ctx, &s.find); err == nil {
 			fmt.Fprintf(s.stderr, "Pieces OS is already running at %s\n", inst.URL)
 			return s.printInstance(inst)
@@ -48,37 +43,29 @@ func setupLaunch(fs *flag.FlagSet) action {
 		}
 		s.hint = "start the Pieces OS app by hand, or give a longer --wait"
 
-		start := time.Now()
-		type result struct {
-			inst user.Instance
-			err  error
-		}
-		done := make(chan result, 1)
-		go func() {
-			inst, err := user.Launch(ctx, opts)
-			done <- result{inst, err}
-		}()
+		start, done := time.Now(), make(chan struct{})
+		var inst user.Instance
+		var err error
+		go func() { inst, err = user.Launch(ctx, opts); close(done) }()
 		tick := time.NewTicker(launchProgress)
 		defer tick.Stop()
-		for {
+		for waiting := true; waiting; {
 			select {
 			case <-tick.C:
 				fmt.Fprintf(s.stderr, "still waiting for Pieces OS (%v)\n", time.Since(start).Round(time.Second))
-			case r := <-done:
-				switch {
-				case r.err == nil:
-					how := "by scanning the ports"
-					if r.inst.PortFile != "" {
-						how = "through the port file " + r.inst.PortFile
-					}
-					fmt.Fprintf(s.stderr, "Pieces OS is ready at %s (found %s) after %v\n", r.inst.URL, how, time.Since(start).Round(time.Millisecond))
-					return s.printInstance(r.inst)
-				case s.ctx.Err() == nil && errors.Is(r.err, context.DeadlineExceeded):
-					return fmt.Errorf("launch: Pieces OS was not ready within %v (see --wait): %w", *wait, r.err)
-				}
-				return r.err
+			case <-done:
+				waiting = false
 			}
 		}
+		switch {
+		case err == nil:
+			how := cmp.Or(when(inst.PortFile != "", "through the port file "+inst.PortFile), "by scanning the ports")
+			fmt.Fprintf(s.stderr, "Pieces OS is ready at %s (found %s) after %v\n", inst.URL, how, time.Since(start).Round(time.Millisecond))
+			return s.printInstance(inst)
+		case s.ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+			return fmt.Errorf("launch: Pieces OS was not ready within %v (see --wait): %w", *wait, err)
+		}
+		return err
 	}
 }
 

@@ -50,12 +50,12 @@ func TestParseFlagErrors(t *testing.T) {
 		{[]string{"--timeout", `"quoted"`}, `--timeout: invalid duration "\"quoted\"": use a unit, such as 5s or 1m`},
 	}
 	for _, tt := range tests {
-		if _, err := parseFlags(newFS(), nil, tt.args, false); err == nil || err.Error() != tt.want {
+		if _, err := parseFlags(newFS(), nil, tt.args, false, map[string]string{}); err == nil || err.Error() != tt.want {
 			t.Errorf("flags %q: error %v, want %q", tt.args, err, tt.want)
 		}
 	}
 	for _, help := range []string{"-h", "--help", "-help"} {
-		if _, err := parseFlags(newFS(), nil, []string{"a", help}, false); !errors.Is(err, flag.ErrHelp) {
+		if _, err := parseFlags(newFS(), nil, []string{"a", help}, false, map[string]string{}); !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("%s: error %v, want flag.ErrHelp", help, err)
 		}
 	}
@@ -89,7 +89,7 @@ func TestParseFlagsAnywhere(t *testing.T) {
 		v := fs.Bool("v", false, "")
 		global := flag.NewFlagSet("g", flag.ContinueOnError)
 		g := global.String("global", "", "")
-		pos, err := parseFlags(fs, global, tt.args, tt.first)
+		pos, err := parseFlags(fs, global, tt.args, tt.first, map[string]string{})
 		if err != nil {
 			t.Errorf("%q: %v", tt.args, err)
 			continue
@@ -144,7 +144,7 @@ func TestFlagErrorsOfTheProgram(t *testing.T) {
 // sent: the client is only built.
 func TestInsecureCredentialsFlag(t *testing.T) {
 	t.Parallel()
-	s := &session{ctx: t.Context(), host: "192.0.2.1:39300", hostSet: true, appID: "app", insecure: true}
+	s := &session{ctx: t.Context(), host: "192.0.2.1:39300", given: map[string]string{"host": "192.0.2.1:39300"}, appID: "app", insecure: true}
 	defer s.close()
 	c, err := s.client()
 	if err != nil {
@@ -197,7 +197,7 @@ func TestUnreachableMessages(t *testing.T) {
 		{"no connection in time", timeout, false, []string{"cannot reach Pieces OS at http://127.0.0.1:1", "no connection within 3s", "start the Pieces OS app"}, nil},
 	}
 	for _, tt := range tests {
-		s := &session{ctx: t.Context(), timeout: 3 * time.Second, host: "127.0.0.1:1", hostSet: true}
+		s := &session{ctx: t.Context(), timeout: 3 * time.Second, host: "127.0.0.1:1", given: map[string]string{"host": "127.0.0.1:1"}}
 		if _, err := s.client(); err != nil {
 			t.Fatal(err)
 		}

@@ -19,33 +19,27 @@ import (
 )
 
 const (
-	// userAgent is the program's name before the User-Agent of package user.
-	userAgent = progName + " (pieces-os-client-go)"
-	// discoverTimeout bounds the search for Pieces OS; it takes a few
-	// milliseconds when nothing listens.
-	discoverTimeout = 5 * time.Second
-	// startHint tells the reader how to get something to talk to.
-	startHint = "start the Pieces OS app (`" + progName + " launch`), or run `" + progName + " serve-fake` for a fake one"
+	userAgent       = progName + " (pieces-os-client-go)" // before the User-Agent of package user
+	discoverTimeout = 5 * time.Second                     // a few milliseconds when nothing listens
+	startHint       = "start the Pieces OS app (`" + progName + " launch`), or run `" + progName + " serve-fake` for a fake one"
 )
 
 // session is the state of one run of the program.
 type session struct {
-	ctx    context.Context
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
 	// The global flags.
 	host, appID, token    string
-	hostSet               bool
 	timeout               time.Duration // per call; 0 means none
 	json, insecure, debug bool
 	find                  user.DiscoverOptions // --port-file, --no-port-file, --ports; Logger with --debug
+	given                 map[string]string    // the values of the flags given, by name
 
 	c           *user.Client
 	transport   *http.Transport // of c, closed when the run ends
 	rec         *recorder       // keeps answers for --json
-	inst        user.Instance   // what discovery found, when it ran
+	inst        user.Instance   // what discovery found, when it ran (a migrating one included)
 	discoverErr error           // why discovery found nothing
 	hint        string          // what to do when Pieces OS is unreachable; startHint when empty
 	// connected is set once a TCP connection to Pieces OS succeeded: a
@@ -55,17 +49,20 @@ type session struct {
 
 // settle completes the global flags once the command line is parsed:
 // the defaults from the environment and the checks between flags.
-func (s *session) settle(set map[string]bool) error {
-	s.hostSet = set["host"]
-	s.appID = getenvUnless(set["app-id"], envAppID, s.appID)
-	s.token = getenvUnless(set["token"], envToken, s.token)
+func (s *session) settle() error {
+	if _, ok := s.given["app-id"]; !ok {
+		s.appID = os.Getenv(envAppID)
+	}
+	if _, ok := s.given["token"]; !ok {
+		s.token = os.Getenv(envToken)
+	}
 	if s.debug {
 		s.find.Logger = slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	switch {
 	case s.timeout < 0:
 		return usagef("--timeout %v is negative: give a positive duration, such as 10s or 1m, or 0 for no limit", s.timeout)
-	case set["port-file"] && s.find.NoPortFile:
+	case s.find.PortFile != "" && s.find.NoPortFile:
 		return usagef("--port-file and --no-port-file exclude each other")
 	}
 	return nil
@@ -75,7 +72,7 @@ func (s *session) settle(set map[string]bool) error {
 // and which of them gave it; "" when the address is left to discovery.
 func (s *session) fixedAddress() (from, raw string) {
 	switch {
-	case s.hostSet:
+	case s.gave("host"):
 		return "--host", s.host
 	case os.Getenv(envBaseURL) != "":
 		return "$" + envBaseURL, os.Getenv(envBaseURL)
@@ -86,7 +83,8 @@ func (s *session) fixedAddress() (from, raw string) {
 // client returns the Client of the run, made on first use: at the address
 // of --host or $PIECES_OS_URL, or else following the Pieces OS discovery
 // finds, to its new port when it restarts. When discovery finds nothing,
-// client returns both the Client, which goes on looking, and why.
+// client returns both the Client, which goes on looking, and why. Its
+// other errors are usage errors or the end of the run.
 func (s *session) client() (*user.Client, error) {
 	if s.c != nil {
 		return s.c, s.discoverErr
@@ -112,13 +110,23 @@ func (s *session) client() (*user.Client, error) {
 	}
 	from, raw := s.fixedAddress()
 	if from == "" {
-		if err := s.discover(); err != nil {
-			return nil, err
+		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
+		inst, err := user.Discover(ctx, &s.find)
+		cancel()
+		switch {
+		case err == nil, errors.Is(err, user.ErrMigrating): // a migrating one answers for itself
+			s.inst, raw = inst, inst.URL
+		case s.ctx.Err() != nil:
+			return nil, s.ctx.Err()
+		case errors.Is(err, user.ErrInvalidInput):
+			return nil, usagef("%v", err)
+		default:
+			s.discoverErr = err
 		}
 		find := s.find
 		opts = append(opts, user.WithDiscovery(&find))
 	}
-	if raw = cmp.Or(raw, s.inst.URL); from != "" || raw != "" {
+	if from != "" || raw != "" {
 		opts = append(opts, user.WithBaseURL(raw))
 	}
 	c, err := user.New(opts...)
@@ -135,31 +143,10 @@ func (s *session) client() (*user.Client, error) {
 				err = inner
 			}
 		}
-		unset := map[bool]string{true: ", or unset it"}[from != "--host"]
-		return nil, usagef("%s: %v; give an address such as http://127.0.0.1:39300 or 127.0.0.1:39300%s", from, err, unset)
+		return nil, usagef("%s: %v; give an address such as http://127.0.0.1:39300 or 127.0.0.1:39300%s", from, err, when(from != "--host", ", or unset it"))
 	}
 	s.c = c
 	return c, s.discoverErr
-}
-
-// discover looks for Pieces OS where the discovery flags say: s.inst is
-// what it found (a Pieces OS still migrating included) and s.discoverErr
-// why it found nothing. Its error is a usage error or the end of the run.
-func (s *session) discover() error {
-	ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
-	defer cancel()
-	inst, err := user.Discover(ctx, &s.find)
-	switch {
-	case err == nil, errors.Is(err, user.ErrMigrating):
-		s.inst = inst
-	case s.ctx.Err() != nil:
-		return s.ctx.Err()
-	case errors.Is(err, user.ErrInvalidInput):
-		return usagef("%v", err)
-	default:
-		s.discoverErr = err
-	}
-	return nil
 }
 
 // call makes one call to Pieces OS with the client of the run and the
@@ -178,8 +165,17 @@ func call[T any](s *session, f func(c *user.Client, ctx context.Context) (T, err
 	return f(c, ctx)
 }
 
-// callCtx returns the context of one call to Pieces OS, bounded by
-// --timeout.
+// waitFor puts the --wait of cmd in place of --timeout: a bound on a wait
+// for a person or for Pieces OS to start, 0 for none.
+func (s *session) waitFor(cmd string, wait time.Duration) error {
+	if wait < 0 {
+		return usagef("%s: --wait %v is negative: give a duration such as 5m, or 0 for no limit", cmd, wait)
+	}
+	s.timeout = wait
+	return nil
+}
+
+// callCtx returns the context of one call, bounded by --timeout.
 func (s *session) callCtx() (context.Context, context.CancelFunc) {
 	if s.timeout <= 0 {
 		return context.WithCancel(s.ctx)
@@ -219,15 +215,14 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// fail reports err on standard error and returns the exit code it means;
-// a nil err is exitOK.
+// fail reports err on standard error and returns its exit code.
 func (s *session) fail(err error) int {
 	if err == nil {
 		return exitOK
 	}
 	code, msg := exitFailed, err.Error()
-	if _, ok := errors.AsType[*usageError](err); ok {
-		code = exitUsage
+	if _, ok := errors.AsType[*usageError](err); ok || errors.Is(err, user.ErrInvalidInput) {
+		code = exitUsage // the library refused an argument before sending anything
 	} else if s.ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		msg = "interrupted"
 	} else if errors.Is(err, user.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {

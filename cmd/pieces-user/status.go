@@ -15,46 +15,36 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// instanceJSON describes one Pieces OS: a line of status --all, and the
-// start of the status report.
+// instanceJSON describes one Pieces OS, for status and status --all.
 type instanceJSON struct {
-	// Address is the base URL of the Pieces OS.
 	Address string `json:"address"`
-	// FoundBy says how the address was chosen: "--host",
-	// "$PIECES_OS_URL", "port file" or "scan".
-	FoundBy string `json:"foundBy"`
-	// PortFile is the port file that named it, when one did.
+	// FoundBy is "--host", "$PIECES_OS_URL", "port file" or "scan";
+	// PortFile the port file that named the address, if one did.
+	FoundBy  string `json:"foundBy"`
 	PortFile string `json:"portFile,omitempty"`
 	Ready    bool   `json:"ready"`
-	// Health is "ready" or "migrating".
-	Health   string `json:"health"`
+	Health   string `json:"health"` // "ready" or "migrating"
 	HealthID string `json:"healthId,omitempty"`
-	// Version is the version text; Kind is the kind of build: "debug",
-	// "production", or the pre-release ("staging"). Both are empty when
-	// the version is unknown.
-	Version string `json:"version,omitempty"`
-	Kind    string `json:"kind,omitempty"`
-	// Compatible tells whether package user supports this version.
-	Compatible bool `json:"compatible"`
+	// Kind is the kind of build: "debug", "production", or the
+	// pre-release ("staging"); empty, as Version, when it is unknown.
+	Version    string `json:"version,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Compatible bool   `json:"compatible"` // package user supports the version
 }
 
-// statusReport is what the status command found, and its --json form.
+// statusReport is what status found, and its --json form.
 type statusReport struct {
 	instanceJSON
 	// MissingPortFiles are the port files discovery looked for in vain,
-	// when no port file named the Pieces OS.
-	MissingPortFiles []string `json:"missingPortFiles,omitempty"`
-	// VersionError says why the version could not be read.
-	VersionError string `json:"versionError,omitempty"`
-	// SignedIn tells whether a user is signed in; User is that user, and
-	// UserError says why the user could not be read.
-	SignedIn  bool        `json:"signedIn"`
-	User      *statusUser `json:"user,omitempty"`
-	UserError string      `json:"userError,omitempty"`
+	// when none named the Pieces OS.
+	MissingPortFiles []string    `json:"missingPortFiles,omitempty"`
+	VersionError     string      `json:"versionError,omitempty"`
+	SignedIn         bool        `json:"signedIn"`
+	User             *statusUser `json:"user,omitempty"`
+	UserError        string      `json:"userError,omitempty"` // why the user could not be read
 }
 
-// statusUser names the signed-in user; the snapshot command shows the
-// whole profile.
+// statusUser names the signed-in user.
 type statusUser struct {
 	ID       string `json:"id"`
 	Name     string `json:"name,omitempty"`
@@ -62,22 +52,19 @@ type statusUser struct {
 	Username string `json:"username,omitempty"`
 }
 
-// describeInstance fills what status and status --all say of inst.
+// describeInstance says what status and status --all say of inst.
 func describeInstance(inst user.Instance) instanceJSON {
-	d := instanceJSON{Address: inst.URL, FoundBy: "scan", PortFile: inst.PortFile, Ready: inst.Health.Ready, Health: "migrating", HealthID: inst.Health.ID,
-		Version: inst.Version.Raw, Compatible: inst.Version.Check() == nil}
+	v := inst.Version
+	d := instanceJSON{Address: inst.URL, FoundBy: "scan", PortFile: inst.PortFile, Ready: inst.Health.Ready, Health: "migrating",
+		HealthID: inst.Health.ID, Version: v.Raw, Kind: cmp.Or(v.Pre, "production"), Compatible: v.Check() == nil}
 	if inst.PortFile != "" {
 		d.FoundBy = "port file"
 	}
 	if d.Ready {
 		d.Health = "ready"
 	}
-	switch v := inst.Version; {
-	case v == user.Version{}:
-	case v.Debug:
-		d.Kind = "debug"
-	default:
-		d.Kind = cmp.Or(v.Pre, "production")
+	if v.Debug || v == (user.Version{}) {
+		d.Kind = when(v.Debug, "debug")
 	}
 	return d
 }
@@ -111,16 +98,12 @@ func setupStatus(fs *flag.FlagSet) action {
 		if verr != nil {
 			r.VersionError, r.Compatible = verr.Error(), false
 		}
-
-		// The user is asked for once Pieces OS is ready; a migrating one
-		// cannot answer yet.
 		var uerr error
-		if h.Ready {
+		if h.Ready { // a migrating Pieces OS cannot answer yet
 			p, err := c.Snapshot(ctx)
 			switch {
 			case err == nil:
-				r.SignedIn = true
-				r.User = &statusUser{ID: p.ID, Name: p.Name, Email: p.Email, Username: p.Username}
+				r.SignedIn, r.User = true, &statusUser{ID: p.ID, Name: p.Name, Email: p.Email, Username: p.Username}
 			case errors.Is(err, user.ErrNotSignedIn):
 			case errors.Is(err, user.ErrUnreachable):
 				return err
@@ -131,9 +114,8 @@ func setupStatus(fs *flag.FlagSet) action {
 		if err := s.writeStatus(r); err != nil {
 			return err
 		}
-
-		// The exit status: 0 only for a ready Pieces OS of a supported
-		// version that answered every question.
+		// Exit 0 only for a ready Pieces OS of a supported version that
+		// answered every question.
 		switch {
 		case !h.Ready:
 			return fmt.Errorf("status: Pieces OS at %s is migrating its database; try again in a moment", r.Address)
@@ -148,9 +130,8 @@ func setupStatus(fs *flag.FlagSet) action {
 	}
 }
 
-// missingPortFiles lists the port files discovery looks for that do not
-// exist.
-func (s *session) missingPortFiles() []string {
+// missingPortFiles lists the port files discovery looks for in vain.
+func (s *session) missingPortFiles() (missing []string) {
 	files := user.PortFiles()
 	switch {
 	case s.find.NoPortFile:
@@ -158,7 +139,6 @@ func (s *session) missingPortFiles() []string {
 	case s.find.PortFile != "":
 		files = []string{s.find.PortFile}
 	}
-	var missing []string
 	for _, f := range files {
 		if _, err := os.Stat(f); errors.Is(err, fs.ErrNotExist) {
 			missing = append(missing, f)
@@ -167,8 +147,7 @@ func (s *session) missingPortFiles() []string {
 	return missing
 }
 
-// portList is the value of --ports: ports and FIRST-LAST ranges,
-// separated by commas.
+// portList is the value of --ports: ports and FIRST-LAST ranges.
 type portList []int
 
 func (p *portList) String() string { return "" }
@@ -199,10 +178,8 @@ func (s *session) listInstances() error {
 	switch {
 	case s.ctx.Err() != nil:
 		return s.ctx.Err()
-	case errors.Is(err, user.ErrInvalidInput):
-		return usagef("status: %v", err)
 	case err != nil:
-		return err // matches user.ErrUnreachable: exit 3
+		return err
 	}
 	list := make([]instanceJSON, len(found))
 	for i, inst := range found {
@@ -225,31 +202,17 @@ func (s *session) writeStatus(r *statusReport) error {
 		return encodeJSON(s.stdout, r, true)
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-	how := "given by " + r.FoundBy
-	switch r.FoundBy {
-	case "port file":
-		how = "from the port file " + r.PortFile
-	case "scan":
-		how = "found by scanning the ports"
-	}
-	fmt.Fprintf(tw, "address:\t%s (%s)\n", r.Address, how)
+	how := map[string]string{"port file": "from the port file " + r.PortFile, "scan": "found by scanning the ports"}[r.FoundBy]
+	fmt.Fprintf(tw, "address:\t%s (%s)\n", r.Address, cmp.Or(how, "given by "+r.FoundBy))
 	if len(r.MissingPortFiles) > 0 {
 		fmt.Fprintf(tw, "port files:\tmissing: %s\n", strings.Join(r.MissingPortFiles, ", "))
-	}
-	supported := "not supported"
-	if r.Compatible {
-		supported = "supported"
 	}
 	if r.VersionError != "" {
 		fmt.Fprintf(tw, "version:\tunknown (%s)\n", oneLine(r.VersionError))
 	} else {
-		fmt.Fprintf(tw, "version:\t%s (%s; %s)\n", r.Version, r.Kind, supported)
+		fmt.Fprintf(tw, "version:\t%s (%s; %ssupported)\n", r.Version, r.Kind, when(!r.Compatible, "not "))
 	}
-	health := r.Health
-	if r.HealthID != "" {
-		health += " (id " + r.HealthID + ")"
-	}
-	fmt.Fprintf(tw, "health:\t%s\n", health)
+	fmt.Fprintf(tw, "health:\t%s%s\n", r.Health, when(r.HealthID != "", " (id "+r.HealthID+")"))
 	switch {
 	case !r.Ready:
 		fmt.Fprintf(tw, "user:\tnot asked while migrating\n")

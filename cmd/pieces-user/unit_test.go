@@ -127,7 +127,7 @@ func TestFailExitCodes(t *testing.T) {
 			cancel()
 		}
 		var stderr bytes.Buffer
-		s := &session{ctx: ctx, stderr: &stderr, timeout: defaultTimeout, host: "127.0.0.1:1", hostSet: true}
+		s := &session{ctx: ctx, stderr: &stderr, timeout: defaultTimeout, host: "127.0.0.1:1", given: map[string]string{"host": "127.0.0.1:1"}}
 		if _, err := s.client(); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,14 +11,8 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// Defaults of the watch commands: a restarted Pieces OS is seen again
-// within 5s, and one that stops answering is noticed within 10s.
-const (
-	minRetry            = 100 * time.Millisecond // the shortest wait of a reconnection
-	defaultRetryMax     = 5 * time.Second
-	defaultPingInterval = 5 * time.Second
-	defaultPingTimeout  = 5 * time.Second
-)
+// minRetry is the shortest wait before a reconnection.
+const minRetry = 100 * time.Millisecond
 
 // watchLine is one line of the --json output of the watch commands: the
 // kind of a data event and its payload. The profile is the message as
@@ -29,19 +23,22 @@ type watchLine struct {
 	CheckIn *user.UserLastCheckedInStreamOutput `json:"checkIn,omitempty"`
 }
 
-func setupWatchProfile(fs *flag.FlagSet) action { return watchAction(fs, "watch", false) }
+// watching is the setup of watch and watch-checkins, which follow one
+// stream. Data events (profile, signed-out, check-in) go to standard
+// output; connection changes go to standard error. They end with success
+// when the run is interrupted or after --count data events.
+func watching(checkIns bool) func(*flag.FlagSet) action {
+	return func(fs *flag.FlagSet) action { return watchAction(fs, checkIns) }
+}
 
-func setupWatchCheckIns(fs *flag.FlagSet) action { return watchAction(fs, "watch-checkins", true) }
-
-// watchAction follows one stream. Data events (profile, signed-out,
-// check-in) go to standard output; connection changes go to standard error.
-// It ends with success when the run is interrupted or after --count data
-// events.
-func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
+func watchAction(fs *flag.FlagSet, checkIns bool) action {
+	name := fs.Name()
+	// By default a restarted Pieces OS is seen again within 5s, and one
+	// that stops answering is noticed within 10s.
 	count := fs.Int("count", 0, "stop after `N` data events (profile, signed-out or check-in); 0 runs until interrupted")
-	retryMax := fs.Duration("retry-max", defaultRetryMax, "wait at most `DUR` between two reconnections")
-	pingInterval := fs.Duration("ping-interval", defaultPingInterval, "send a ping every `DUR` to find a Pieces OS that stopped answering; 0 sends none")
-	pingTimeout := fs.Duration("ping-timeout", defaultPingTimeout, "drop the connection and reconnect when a ping gets no answer within `DUR`")
+	retryMax := fs.Duration("retry-max", 5*time.Second, "wait at most `DUR` between two reconnections")
+	pingInterval := fs.Duration("ping-interval", 5*time.Second, "send a ping every `DUR` to find a Pieces OS that stopped answering; 0 sends none")
+	pingTimeout := fs.Duration("ping-timeout", 5*time.Second, "drop the connection and reconnect when a ping gets no answer within `DUR`")
 	return func(s *session, _ []string) error {
 		switch {
 		case *count < 0:
@@ -53,10 +50,7 @@ func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 		case *pingTimeout <= 0:
 			return usagef("%s: --ping-timeout %v is not positive: give a duration such as 5s", name, *pingTimeout)
 		}
-		opts := &user.WatchOptions{Backoff: user.Backoff{Min: minRetry, Max: *retryMax}, PingInterval: *pingInterval, PingTimeout: *pingTimeout}
-		if *pingInterval == 0 {
-			opts.PingInterval = -1
-		}
+		opts := &user.WatchOptions{Backoff: user.Backoff{Min: minRetry, Max: *retryMax}, PingInterval: cmp.Or(*pingInterval, -1), PingTimeout: *pingTimeout}
 		c, err := s.client()
 		if c == nil {
 			return err
@@ -67,9 +61,7 @@ func watchAction(fs *flag.FlagSet, name string, checkIns bool) action {
 		if checkIns {
 			watch = c.WatchCheckIns
 		}
-		ctx, cancel := context.WithCancel(s.ctx)
-		defer cancel()
-		st, err := watch(ctx, opts)
+		st, err := watch(s.ctx, opts)
 		if err != nil {
 			return err
 		}
