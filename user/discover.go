@@ -338,6 +338,13 @@ func (i Instance) rank() int {
 	return 10 + i.Version.rank()
 }
 
+// moved looks for Pieces OS again after failedHost stopped answering and
+// reports whether it moved.
+func (a *address) moved(ctx context.Context, failedHost string, log *slog.Logger) bool {
+	moved, _ := a.locate(ctx, failedHost, log)
+	return moved
+}
+
 // address is where a Client's Pieces OS is: fixed, or followed through
 // discovery.
 type address struct {
@@ -389,15 +396,10 @@ func (a *address) route(req *http.Request, log *slog.Logger) error {
 	return nil
 }
 
-// refind looks for Pieces OS again after failedHost stopped answering, at
-// most once every minRefind, and reports whether the address changed.
-func (a *address) refind(ctx context.Context, failedHost string, log *slog.Logger) bool {
-	moved, _ := a.locate(ctx, failedHost, log)
-	return moved
-}
-
-// locate runs discovery with the Client's options and keeps what it found.
-// failedHost is the host that stopped answering, "" when none was known.
+// locate runs discovery with the Client's options, keeps what it found and
+// reports whether the address changed. failedHost is the host that stopped
+// answering, "" when none was known; searches after a failure are at least
+// minRefind apart.
 func (a *address) locate(ctx context.Context, failedHost string, log *slog.Logger) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -48,6 +48,9 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 )
 
+// statusUpdateRequired is Pieces OS's own status for "update Pieces OS".
+const statusUpdateRequired = 593
+
 type statusSentinel struct {
 	code int
 	text string

@@ -57,12 +57,13 @@ func ExampleClient_Snapshot() {
 }
 
 func ExampleClient_UpdateVanity() {
-	srv, err := usertest.NewServer(usertest.WithTakenVanity("taken")) // a fake Pieces OS
+	srv, err := usertest.NewServer() // a fake Pieces OS
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
+	srv.TakeVanity("taken")
 	c, err := user.New(user.WithBaseURL(srv.URL), user.WithApplicationID("my-plugin"))
 	if err != nil {
 		fmt.Println(err)

@@ -596,9 +596,12 @@ func TestFaultMatrix(t *testing.T) {
 
 			p := usertest.DefaultProfile()
 			p.Name = "Ada after the restart"
-			restartFake(t, addr, usertest.WithProfile(p))
+			restartFake(t, addr).SetProfile(p)
 			awaitEvent(t, s, "connected after the restart", isKind(user.EventConnected))
-			ev = awaitEvent(t, s, "profile after the restart", isKind(user.EventProfile))
+			// The stream may see the default profile before SetProfile's.
+			ev = awaitEvent(t, s, "profile after the restart", func(ev user.Event) bool {
+				return ev.Kind == user.EventProfile && ev.Profile.Name == p.Name
+			})
 			if ev.Profile.Name != p.Name {
 				t.Errorf("profile after the restart is %q, want %q", ev.Profile.Name, p.Name)
 			}

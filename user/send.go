@@ -45,9 +45,6 @@ const (
 // Error.Body and the JSON errors of HasFeatureAccess.
 const maxErrorRead = 64 << 10
 
-// statusUpdateRequired is Pieces OS's own status for "update Pieces OS".
-const statusUpdateRequired = 593
-
 // sendFunc is a method of gen.Client, given the request editor of a call.
 type sendFunc = func(g *gen.Client, ctx context.Context, edit ...gen.RequestEditorFn) (*http.Response, error)
 
@@ -141,7 +138,7 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 		resp, err := c.hc.Do(r)
 		var wait time.Duration
 		switch {
-		case err != nil && !moved && c.addr.find != nil && resendable(req, err) && c.addr.refind(ctx, req.URL.Host, c.log):
+		case err != nil && !moved && c.addr.find != nil && resendable(req, err) && c.addr.moved(ctx, req.URL.Host, c.log):
 			moved = true
 			attempt--
 			continue

@@ -22,15 +22,13 @@ var (
 var ErrIncompatibleVersion = errors.New("version of Pieces OS not supported")
 
 // Health is the answer of GET /.well-known/health.
+// Ready is false while Pieces OS opens or migrates its database (it
+// answers "migrating"), and true for "ok", "ok:<id>" or another text of a
+// newer Pieces OS, which the Pieces applications take as ready too.
 type Health struct {
-	// Ready is false while Pieces OS opens or migrates its database (it
-	// answers "migrating"), and true otherwise: "ok", "ok:<id>", or a text
-	// of a newer Pieces OS, which the vendor's clients take as ready too.
 	Ready bool
-	// ID is the id after "ok:", which names this run of Pieces OS.
-	ID string
-	// Text is the answer, without surrounding space or JSON quotes.
-	Text string
+	ID    string // the id after "ok:", which names this run of Pieces OS
+	Text  string // the answer, without surrounding space or JSON quotes
 }
 
 // Health asks Pieces OS whether it is ready. A "migrating" answer is a
@@ -107,17 +105,11 @@ func parseHealth(text string) Health {
 // Version is the version of a Pieces OS: "12.4.1", "12.6.29-staging" or
 // "debug".
 type Version struct {
-	// Major, Minor and Patch are the numbers; all 0 for a debug build.
-	Major, Minor, Patch int
-	// Pre is the pre-release after '-', such as "staging"; empty for a
-	// release.
-	Pre string
-	// Build is the build metadata after '+', if any.
-	Build string
-	// Debug marks a developer build, which has no number.
-	Debug bool
-	// Raw is the text as received; empty in a Version that was not read.
-	Raw string
+	Major, Minor, Patch int    // all 0 for a debug build
+	Pre                 string // the pre-release after '-', such as "staging"
+	Build               string // the build metadata after '+'
+	Debug               bool   // a developer build, which has no number
+	Raw                 string // the text as received; "" for a Version not read
 }
 
 // parseVersion reads MAJOR.MINOR.PATCH with an optional "-PRERELEASE" and

@@ -270,7 +270,7 @@ func (w *watcher) connect(ctx context.Context) (healthy bool, cause error) {
 		}
 		err = reachError(u, err)
 		if errors.Is(err, ErrUnreachable) && w.c.addr.find != nil {
-			w.c.addr.refind(ctx, u.Host, w.c.log)
+			w.c.addr.moved(ctx, u.Host, w.c.log)
 		}
 		return false, w.disconnected(ctx, w.c.fail(w.ep.op, 0, nil, err))
 	}

@@ -131,7 +131,8 @@ func TestWatchProfileUsertestRestart(t *testing.T) {
 	streamEvent(t, s, "disconnected", kindIs(user.EventDisconnected))
 	p := usertest.DefaultProfile()
 	p.Name = "After Restart"
-	restarted := usertest.Start(t, usertest.WithAddr(old.Addr()), usertest.WithProfile(p))
+	restarted := usertest.Start(t, usertest.WithAddr(old.Addr()))
+	restarted.SetProfile(p)
 	if restarted.URL != old.URL {
 		t.Fatalf("restarted on %s, want %s", restarted.URL, old.URL)
 	}

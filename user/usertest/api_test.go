@@ -44,7 +44,8 @@ func TestSnapshot(t *testing.T) {
 // signed in: the documented error status with a text/plain body.
 func TestSignedOutAnswers(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithSignedOut())
+	srv := usertest.Start(t)
+	srv.SignOut()
 	c := newClient(t, srv)
 	id := usertest.DefaultProfile().ID
 
@@ -246,7 +247,8 @@ func TestUpdateUser(t *testing.T) {
 
 func TestUpdateVanity(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithTakenVanity("babbage"))
+	srv := usertest.Start(t)
+	srv.TakeVanity("babbage")
 	srv.TakeVanity("menabrea")
 	c := newClient(t, srv)
 
@@ -277,8 +279,8 @@ func TestUpdateVanity(t *testing.T) {
 		status       int
 		bodyHas      string
 	}{
-		{"taken by option", "babbage", 409, `"babbage"`},
-		{"taken by knob", "menabrea", 409, `"menabrea"`},
+		{"taken", "babbage", 409, `"babbage"`},
+		{"taken by a later call", "menabrea", 409, `"menabrea"`},
 		{"not a DNS label", "Ada_Lovelace", 500, `"Ada_Lovelace"`},
 		{"leading hyphen", "-ada", 500, `"-ada"`},
 		{"empty", "", 400, "empty"},
@@ -322,7 +324,8 @@ func TestUpdateVanity(t *testing.T) {
 
 func TestSelectUser(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithSignedOut())
+	srv := usertest.Start(t)
+	srv.SignOut()
 	c := newClient(t, srv)
 
 	au := gen.Auth0User{

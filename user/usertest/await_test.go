@@ -79,7 +79,7 @@ func TestAwaitFinalStateThroughConflation(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	s, err := c.WatchProfile(ctx)
+	s, err := c.WatchProfile(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // BenchmarkFakeSnapshot measures the same hand-written GET /user against
 // the fake and against a handler that writes a fixed answer, both with the
 // default profile: the difference is what the fake itself costs per call
-// (routing, the request log, cloning its state, encoding the answer). The
+// (routing, the request log, the checks, writing the answer). The
 // call benchmarks of package user use a fixed handler because of it.
 func BenchmarkFakeSnapshot(b *testing.B) {
 	want := usertest.DefaultProfile()

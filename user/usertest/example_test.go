@@ -17,7 +17,7 @@ import (
 // user, or says that nobody is signed in.
 func greeting(ctx context.Context, c *user.Client) (string, error) {
 	p, err := c.Snapshot(ctx)
-	if errors.Is(err, user.ErrSignedOut) {
+	if errors.Is(err, user.ErrNotSignedIn) {
 		return "Hello, stranger", nil
 	}
 	if err != nil {
@@ -44,12 +44,13 @@ func TestGreeting(t *testing.T) {
 // srv.URL, and turn the knobs the test needs. In a test, use
 // usertest.Start(t) as TestGreeting in this file does.
 func Example() {
-	srv, _ := usertest.NewServer(usertest.WithTakenVanity("babbage"))
+	srv, _ := usertest.NewServer()
 	defer srv.Close()
+	srv.TakeVanity("babbage")
 	c, _ := user.New(user.WithBaseURL(srv.URL))
 	fmt.Println(greeting(context.Background(), c))
 	_, err := c.UpdateVanity(context.Background(), "babbage")
-	fmt.Println(errors.Is(err, user.ErrVanityTaken))
+	fmt.Println(errors.Is(err, user.ErrConflict))
 	// Output:
 	// Hello, Ada Lovelace <nil>
 	// true

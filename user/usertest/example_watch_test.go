@@ -42,7 +42,7 @@ func ExampleAwait() {
 	// event is there. In a test, derive it from t.Context().
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := c.WatchProfile(ctx)
+	s, err := c.WatchProfile(ctx, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func ExampleServer_WaitStreams() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := c.WatchProfile(ctx)
+	s, err := c.WatchProfile(ctx, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +34,13 @@ func decodeGeneric(t *testing.T, data []byte) any {
 	return v
 }
 
+// TestDefaultProfileIsComplete checks default_profile.json against the
+// spec, and that it holds what the documentation of DefaultProfile says.
 func TestDefaultProfileIsComplete(t *testing.T) {
 	t.Parallel()
+	if err := checkValue("", decodeGeneric(t, defaultProfileJSON), reflect.TypeFor[gen.UserProfile](), true); err != nil {
+		t.Errorf("default_profile.json breaks the schema: %v", err)
+	}
 	p := DefaultProfile()
 	data, err := json.Marshal(p)
 	if err != nil {
@@ -43,8 +49,8 @@ func TestDefaultProfileIsComplete(t *testing.T) {
 	if len(data) < 2048 {
 		t.Errorf("DefaultProfile is %d bytes of JSON, want a few KB", len(data))
 	}
-	if err := checkValue("", decodeGeneric(t, data), reflect.TypeFor[gen.UserProfile]()); err != nil {
-		t.Errorf("DefaultProfile breaks the schema: %v", err)
+	if p.Name != "Ada Lovelace" || p.Email != "ada@example.com" || p.Vanityname != "ada" || p.Username != "ada" {
+		t.Errorf("DefaultProfile is %q <%s> (%s, vanity %s), want Ada Lovelace <ada@example.com> (ada, vanity ada)", p.Name, p.Email, p.Username, p.Vanityname)
 	}
 	var back gen.UserProfile
 	if err := json.Unmarshal(data, &back); err != nil {
@@ -88,26 +94,6 @@ func TestDefaultProfileIsComplete(t *testing.T) {
 	}
 }
 
-func TestClone(t *testing.T) {
-	t.Parallel()
-	orig := DefaultProfile()
-	orig.APIKeys = []string{"k1"}
-	cp := clone(orig)
-	if diff := cmp.Diff(orig, cp); diff != "" {
-		t.Fatalf("clone differs (-orig +clone):\n%s", diff)
-	}
-	cp.APIKeys[0] = "changed"
-	cp.Entities.Indices["x"] = 1
-	cp.Entities.Iterable[0].Reference.Users.Iterable[0].ID = "changed"
-	cp.Providers.Iterable[0].IsSocial = ptr(false)
-	*cp.Subscriptions.Iterable[0].Reference.User.Reference = gen.FlattenedUserProfile{ID: "changed"}
-	want := DefaultProfile()
-	want.APIKeys = []string{"k1"}
-	if diff := cmp.Diff(want, orig); diff != "" {
-		t.Errorf("changing the clone changed the original:\n%s", diff)
-	}
-}
-
 // TestOperationTable checks that the server's table names exactly the
 // operationIds of the spec.
 func TestOperationTable(t *testing.T) {
@@ -132,7 +118,8 @@ func TestOperationTable(t *testing.T) {
 // present, types and enum values right.
 func TestAnswersFollowSchema(t *testing.T) {
 	t.Parallel()
-	s, err := NewServer(WithCheckInInterval(time.Millisecond))
+	var panics panicLog
+	s, err := NewServer(WithCheckInInterval(time.Millisecond), WithLog(&panics))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,6 +158,10 @@ func TestAnswersFollowSchema(t *testing.T) {
 		{"POST", "/user/select", `{"user_id":"google-oauth2|7","email":"x@example.com","identities":[{"provider":"google-oauth2","user_id":"7"}]}`, 200, reflect.TypeFor[gen.UserProfile]()},
 		{"POST", "/user/clear", "", 204, nil},
 		{"GET", "/user", "", 200, reflect.TypeFor[gen.ReturnedUserProfile]()},
+		{"POST", "/os/sign_in", "", 200, reflect.TypeFor[gen.UserProfile]()},
+		{"POST", "/os/sign_in", "", 200, reflect.TypeFor[gen.UserProfile]()},
+		{"POST", "/os/sign_out", "", 200, reflect.TypeFor[gen.Users]()},
+		{"POST", "/os/sign_out", "", 200, reflect.TypeFor[gen.Users]()},
 	} {
 		req, err := http.NewRequestWithContext(ctx, tt.method, s.URL+tt.path, strings.NewReader(tt.body))
 		if err != nil {
@@ -204,7 +195,7 @@ func TestAnswersFollowSchema(t *testing.T) {
 			if ct != "application/json" {
 				t.Errorf("%s %s: Content-Type %q", tt.method, tt.path, ct)
 			}
-			if err := checkValue("", decodeGeneric(t, body), tt.want); err != nil {
+			if err := checkValue("", decodeGeneric(t, body), tt.want, true); err != nil {
 				t.Errorf("%s %s: the answer breaks %s: %v\n%s", tt.method, tt.path, tt.want.Name(), err, body)
 			}
 		}
@@ -225,26 +216,44 @@ func TestAnswersFollowSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := checkValue("", decodeGeneric(t, data), want); err != nil {
+		if err := checkValue("", decodeGeneric(t, data), want, true); err != nil {
 			t.Errorf("%s: the message breaks %s: %v", path, want.Name(), err)
 		}
 	}
-	assertNoPanics(t, s)
+	panics.check(t)
 }
 
-func assertNoPanics(t *testing.T, s *Server) {
+// panicLog is a WithLog writer that keeps the lines in which the HTTP
+// server reports a panic of a handler.
+type panicLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *panicLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if bytes.Contains(p, []byte("panic serving")) {
+		l.lines = append(l.lines, string(p))
+	}
+	return len(p), nil
+}
+
+// check fails t if a handler panicked.
+func (l *panicLog) check(t *testing.T) {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.panics != 0 {
-		t.Errorf("the last-resort handler recovered %d panics", s.panics)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) > 0 {
+		t.Errorf("a handler panicked: %s", l.lines)
 	}
 }
 
 // FuzzServer sends arbitrary requests; whatever arrives, the server must
-// answer with a status it means, never through the panic handler.
+// answer with a status it means, and no handler may panic.
 func FuzzServer(f *testing.F) {
-	s, err := NewServer()
+	var panics panicLog
+	s, err := NewServer(WithLog(&panics))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -284,6 +293,7 @@ func FuzzServer(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		res, err := hc.Do(req.WithContext(ctx))
+		panics.check(t)
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("%s %q: no answer: %v", method, path, err)
 		}
@@ -297,6 +307,19 @@ func FuzzServer(f *testing.F) {
 		if res.StatusCode < 100 || res.StatusCode > 599 {
 			t.Errorf("status %d", res.StatusCode)
 		}
-		assertNoPanics(t, s)
 	})
+}
+
+// TestCheckValueEnums checks that an enum value the spec does not list is
+// accepted in what the server is sent, and refused where it checks itself.
+func TestCheckValueEnums(t *testing.T) {
+	t.Parallel()
+	v := decodeGeneric(t, []byte(`{"cloud":"HIBERNATING"}`))
+	typ := reflect.TypeFor[gen.AllocationCloudStatus]()
+	if err := checkValue("", v, typ, false); err != nil {
+		t.Errorf("an unknown enum value was refused: %v", err)
+	}
+	if err := checkValue("", v, typ, true); err == nil || !strings.Contains(err.Error(), `"HIBERNATING" is not one of the values`) {
+		t.Errorf("strict check = %v, want the unknown value named", err)
+	}
 }

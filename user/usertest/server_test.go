@@ -57,11 +57,6 @@ func TestHealthStates(t *testing.T) {
 	}
 	srv.SetMigrating(false)
 	check("ok:" + srv.HealthID())
-
-	migrating := usertest.Start(t, usertest.WithMigrating())
-	if res := send(t, migrating, http.MethodGet, "/.well-known/health", "", nil); string(res.body) != "migrating" {
-		t.Errorf("WithMigrating: health %q, want migrating", res.body)
-	}
 }
 
 // TestVersionRoute checks GET /.well-known/version and its knobs.
@@ -87,12 +82,13 @@ func TestVersionRoute(t *testing.T) {
 			t.Errorf("after SetVersion(%q): %q", v, got)
 		}
 	}
-	if err := srv.SetVersion(""); err == nil || !strings.Contains(err.Error(), "empty") {
-		t.Errorf("SetVersion(\"\") = %v, want an error naming the empty version", err)
+	for v, want := range map[string]string{"": "empty", " ": "empty", "12.0.0\nX: y": "control character"} {
+		if err := srv.SetVersion(v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("SetVersion(%q) = %v, want an error saying %q", v, err, want)
+		}
 	}
-	staged := usertest.Start(t, usertest.WithVersion("12.6.29-staging"))
-	if res := send(t, staged, http.MethodGet, "/.well-known/version", "", nil); string(res.body) != "12.6.29-staging" {
-		t.Errorf("WithVersion: %q", res.body)
+	if got := get(); got != `"12.4.1"` {
+		t.Errorf("a refused SetVersion changed the version to %q", got)
 	}
 }
 
@@ -169,10 +165,7 @@ func TestOptionErrors(t *testing.T) {
 		{"public addr", usertest.WithAddr("192.0.2.1:80"), "loopback"},
 		{"malformed addr", usertest.WithAddr("nowhere"), "nowhere"},
 		{"zero check-in interval", usertest.WithCheckInInterval(0), "positive"},
-		{"negative latency", usertest.WithLatency(-time.Second), "negative"},
 		{"nil log", usertest.WithLog(nil), "nil"},
-		{"empty version", usertest.WithVersion(" "), "empty"},
-		{"version with a newline", usertest.WithVersion("12.0.0\nX: y"), "control character"},
 		{"nil option", nil, "nil Option"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,10 +366,11 @@ func TestLatency(t *testing.T) {
 
 func TestCloseEndsDelayedRequests(t *testing.T) {
 	t.Parallel()
-	srv, err := usertest.NewServer(usertest.WithLatency(time.Hour))
+	srv, err := usertest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.SetLatency(time.Hour)
 	c := newClient(t, srv)
 	done := make(chan *gen.UserSnapshotResponse, 1)
 	go func() {
@@ -471,4 +465,32 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		_ = ws.CloseNow()
 	}
 	tr.CloseIdleConnections()
+}
+
+// TestBothApplicationHeaders checks that a request carrying the
+// application id both as X-Application-ID and as "application", as the
+// vendor's applications send it, is served and recorded with both.
+func TestBothApplicationHeaders(t *testing.T) {
+	t.Parallel()
+	srv := usertest.Start(t)
+	req, err := http.NewRequestWithContext(testCtx(t), http.MethodGet, srv.URL+"/user", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Application-ID", appID)
+	req.Header.Set("application", appID)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /user with both headers: %d", res.StatusCode)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Header.Get("X-Application-ID") != appID || reqs[0].Header.Get("Application") != appID {
+		t.Errorf("recorded %+v, want both headers with %q", reqs, appID)
+	}
 }

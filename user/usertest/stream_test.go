@@ -66,7 +66,8 @@ func TestProfileStream(t *testing.T) {
 
 func TestProfileStreamSignedOut(t *testing.T) {
 	t.Parallel()
-	srv := usertest.Start(t, usertest.WithSignedOut())
+	srv := usertest.Start(t)
+	srv.SignOut()
 	ws := dial(t, srv, "/user/stream")
 	if got := read(t, ws); len(got) != 0 {
 		t.Fatalf("first message when signed out is %q, want empty", got)

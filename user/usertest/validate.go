@@ -2,34 +2,38 @@ package usertest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"mime"
 	"net/http"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
+
+// operation describes a route of the spec; operations_gen.go, generated
+// from api/openapi.yaml, has the table of them (see lookupOperation).
+type operation struct {
+	id           string       // operationId in api/openapi.yaml
+	body         reflect.Type // type of the JSON request body; nil when the operation takes none
+	bodyRequired bool         // the spec marks the request body required
+}
 
 // bodyProblem says why a request body was refused, and with which status.
 type bodyProblem struct {
 	status int
 	msg    string
-	// member is set when the body is well-formed JSON of the right media
-	// type but one of its members breaks the schema.
-	member *memberError
+	member *memberError // set when a member of well-formed JSON breaks the schema
 }
 
 // memberError is a member of a JSON body that breaks the schema.
 type memberError struct {
 	path    string // dotted JSON path of the member, e.g. "aesthetics.font.size"
 	missing bool   // a required member is absent (or null)
-	enum    bool   // the value is not one of the enum's values
 	reason  string
 }
 
@@ -40,83 +44,60 @@ func (e *memberError) Error() string {
 	return "member " + e.path + ": " + e.reason
 }
 
-// checkBody checks the request body of op against the spec: media type,
-// JSON syntax, one JSON object, member types, enum values, date-times and
-// required members. It returns nil when the body is acceptable, including
-// when an optional body is absent or the operation takes no body (a body
-// sent to such an operation is ignored, as servers do).
+// checkBody checks the media type, then checkJSON; it accepts an absent
+// optional body, and any body to an operation that takes none.
 func checkBody(op operation, contentType string, body []byte) *bodyProblem {
 	if op.body == nil {
 		return nil
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		if op.bodyRequired {
-			return &bodyProblem{status: http.StatusBadRequest,
-				msg: fmt.Sprintf("the operation needs a JSON request body (%s); none was sent", op.body.Name())}
-		}
-		return nil
-	}
-	if contentType == "" {
-		return &bodyProblem{status: http.StatusUnsupportedMediaType,
-			msg: "the request has a body but no Content-Type; send application/json"}
-	}
 	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return &bodyProblem{status: http.StatusUnsupportedMediaType,
-			msg: fmt.Sprintf("malformed Content-Type %q: %v", contentType, err)}
+	switch {
+	case len(bytes.TrimSpace(body)) == 0 && op.bodyRequired:
+		return &bodyProblem{status: http.StatusBadRequest,
+			msg: fmt.Sprintf("the operation needs a JSON request body (%s); none was sent", op.body.Name())}
+	case len(bytes.TrimSpace(body)) == 0:
+		return nil
+	case contentType == "":
+		return &bodyProblem{status: http.StatusUnsupportedMediaType, msg: "the request has a body but no Content-Type; send application/json"}
+	case err != nil:
+		return &bodyProblem{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("malformed Content-Type %q: %v", contentType, err)}
+	case mt != "application/json":
+		return &bodyProblem{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type must be application/json, not %q", mt)}
 	}
-	if mt != "application/json" {
-		return &bodyProblem{status: http.StatusUnsupportedMediaType,
-			msg: fmt.Sprintf("Content-Type must be application/json, not %q", mt)}
-	}
+	return checkJSON(body, op.body)
+}
 
+// checkJSON checks that body is one JSON object that fits t: member types,
+// date-times and required members. Members and enum values t does not know
+// are accepted, since a newer Pieces OS or client may send them.
+func checkJSON(body []byte, t reflect.Type) *bodyProblem {
+	refuse := func(format string, args ...any) *bodyProblem {
+		return &bodyProblem{status: http.StatusBadRequest, msg: fmt.Sprintf(format, args...)}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		return &bodyProblem{status: http.StatusBadRequest, msg: "malformed JSON body: " + describeJSONError(err)}
+	err := dec.Decode(&v)
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return refuse("malformed JSON body: %v (at byte %d)", se, se.Offset)
+	} else if err != nil {
+		return refuse("malformed JSON body: the JSON value is cut short")
 	}
-	if off := dec.InputOffset(); hasMore(dec) {
-		return &bodyProblem{status: http.StatusBadRequest,
-			msg: fmt.Sprintf("malformed JSON body: unexpected data after the JSON value at byte %d", off)}
+	if off := dec.InputOffset(); dec.More() {
+		return refuse("malformed JSON body: unexpected data after the JSON value at byte %d", off)
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return &bodyProblem{status: http.StatusBadRequest,
-			msg: fmt.Sprintf("the JSON body must be an object (%s), not %s", op.body.Name(), jsonKind(v))}
+		return refuse("the JSON body must be an object (%s), not %s", t.Name(), jsonKind(v))
 	}
-	if err := checkValue("", v, op.body); err != nil {
-		var me *memberError
-		if errors.As(err, &me) {
-			return &bodyProblem{status: http.StatusBadRequest, msg: "request body: " + me.Error(), member: me}
-		}
-		return &bodyProblem{status: http.StatusBadRequest, msg: "request body: " + err.Error()}
+	if err := checkValue("", v, t, false); err != nil {
+		return &bodyProblem{status: http.StatusBadRequest, msg: "request body: " + err.Error(), member: err}
 	}
-	// The walk above accepts only what the type can hold; decoding it is a
-	// last check that both agree.
-	if err := json.Unmarshal(body, reflect.New(op.body).Interface()); err != nil {
-		return &bodyProblem{status: http.StatusBadRequest, msg: "request body: " + err.Error()}
+	// The walk above leaves number ranges and fractions to encoding/json,
+	// and decoding is a last check that both agree.
+	if err := json.Unmarshal(body, reflect.New(t).Interface()); err != nil {
+		return refuse("request body: %v", err)
 	}
 	return nil
-}
-
-// hasMore reports whether anything but white space follows the first JSON
-// value read by dec.
-func hasMore(dec *json.Decoder) bool {
-	_, err := dec.Token()
-	return !errors.Is(err, io.EOF)
-}
-
-// describeJSONError words a decoding error of encoding/json with the byte
-// offset where it happened.
-func describeJSONError(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "the JSON value is cut short"
-	}
-	return err.Error()
 }
 
 // jsonKind names the JSON type of a value decoded with UseNumber.
@@ -132,156 +113,102 @@ func jsonKind(v any) string {
 		return "a string"
 	case []any:
 		return "an array"
-	case map[string]any:
-		return "an object"
 	}
-	return fmt.Sprintf("%T", v)
+	return "an object"
 }
 
 // validator is implemented by the enum types of gen.
 type validator interface{ Valid() bool }
 
 // checkValue checks a JSON value decoded with UseNumber against the Go type
-// that gen generated for its schema. Struct fields whose json tag has
-// neither omitempty nor omitzero are the schema's required members.
-func checkValue(path string, v any, t reflect.Type) error {
+// gen made of its schema; fields without omitempty or omitzero are
+// required. An enum value the spec does not list fails only when enums.
+func checkValue(path string, v any, t reflect.Type, enums bool) *memberError {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	mismatch := func(want string) error {
-		return &memberError{path: path, reason: fmt.Sprintf("want %s, got %s", want, jsonKind(v))}
+	bad := func(format string, args ...any) *memberError {
+		return &memberError{path: path, reason: fmt.Sprintf(format, args...)}
 	}
-	if t == reflect.TypeFor[time.Time]() {
-		s, ok := v.(string)
-		if !ok {
-			return mismatch("an RFC 3339 date-time string")
-		}
-		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return &memberError{path: path, reason: fmt.Sprintf("%q is not an RFC 3339 date-time", s)}
-		}
-		return nil
-	}
+	mismatch := func(want string) *memberError { return bad("want %s, got %s", want, jsonKind(v)) }
+	s, isString := v.(string)
+	obj, isObject := v.(map[string]any)
+	arr, isArray := v.([]any)
 	switch t.Kind() {
 	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
+		if t == reflect.TypeFor[time.Time]() {
+			if !isString {
+				return mismatch("an RFC 3339 date-time string")
+			} else if _, err := time.Parse(time.RFC3339, s); err != nil {
+				return bad("%q is not an RFC 3339 date-time", s)
+			}
+			return nil
+		}
+		if !isObject {
 			return mismatch("an object")
 		}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, required, ok := jsonField(f)
-			if !ok {
-				continue
-			}
-			sub := joinPath(path, name)
-			val, present := obj[name]
-			if !present || val == nil {
-				if required {
-					return &memberError{path: sub, missing: true}
+		for f := range t.Fields() {
+			tag := f.Tag.Get("json")
+			name, opts, _ := strings.Cut(tag, ",")
+			name = cmp.Or(name, f.Name)
+			switch val := obj[name]; {
+			case !f.IsExported() || tag == "-":
+			case val != nil:
+				if err := checkValue(joinPath(path, name), val, f.Type, enums); err != nil {
+					return err
 				}
-				continue
-			}
-			if err := checkValue(sub, val, f.Type); err != nil {
-				return err
+			case !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero"):
+				return &memberError{path: joinPath(path, name), missing: true}
 			}
 		}
-		return nil
 	case reflect.Slice:
-		arr, ok := v.([]any)
-		if !ok {
+		if !isArray {
 			return mismatch("an array")
 		}
 		for i, el := range arr {
-			sub := fmt.Sprintf("%s[%d]", path, i)
-			if el == nil {
-				return &memberError{path: sub, reason: "must not be null"}
-			}
-			if err := checkValue(sub, el, t.Elem()); err != nil {
+			if err := checkElem(fmt.Sprintf("%s[%d]", path, i), el, t.Elem(), enums); err != nil {
 				return err
 			}
 		}
-		return nil
 	case reflect.Map:
-		obj, ok := v.(map[string]any)
-		if !ok {
+		if !isObject {
 			return mismatch("an object")
 		}
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			sub := joinPath(path, k)
-			if obj[k] == nil {
-				return &memberError{path: sub, reason: "must not be null"}
-			}
-			if err := checkValue(sub, obj[k], t.Elem()); err != nil {
+			if err := checkElem(joinPath(path, k), obj[k], t.Elem(), enums); err != nil {
 				return err
 			}
 		}
-		return nil
 	case reflect.String:
-		s, ok := v.(string)
-		if !ok {
+		if !isString {
 			return mismatch("a string")
 		}
-		if t.Implements(reflect.TypeFor[validator]()) {
-			ev := reflect.New(t).Elem()
-			ev.SetString(s)
-			if !ev.Interface().(validator).Valid() {
-				return &memberError{path: path, enum: true, reason: fmt.Sprintf("%q is not one of the values of %s", s, t.Name())}
-			}
+		ev := reflect.New(t).Elem()
+		ev.SetString(s)
+		if e, ok := ev.Interface().(validator); enums && ok && !e.Valid() {
+			return bad("%q is not one of the values of %s", s, t.Name())
 		}
-		return nil
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
 			return mismatch("a boolean")
 		}
-		return nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := v.(json.Number)
-		if !ok {
-			return mismatch("an integer")
-		}
-		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
-			if strings.ContainsAny(n.String(), ".eE") {
-				return &memberError{path: path, reason: fmt.Sprintf("%s is not an integer", n)}
-			}
-			return &memberError{path: path, reason: fmt.Sprintf("%s does not fit in %d bits", n, t.Bits())}
-		}
-		return nil
-	case reflect.Float32, reflect.Float64:
-		n, ok := v.(json.Number)
-		if !ok {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
+		if _, ok := v.(json.Number); !ok {
 			return mismatch("a number")
 		}
-		if _, err := strconv.ParseFloat(n.String(), t.Bits()); err != nil {
-			return &memberError{path: path, reason: fmt.Sprintf("%s does not fit a %d-bit number", n, t.Bits())}
-		}
-		return nil
 	case reflect.Interface:
-		return nil
+	default:
+		return bad("no check for Go type %s", t)
 	}
-	return &memberError{path: path, reason: fmt.Sprintf("no check for Go type %s", t)}
+	return nil
 }
 
-// jsonField returns the JSON name of a struct field and whether the schema
-// requires it; ok is false for fields that are not serialised.
-func jsonField(f reflect.StructField) (name string, required, ok bool) {
-	if !f.IsExported() {
-		return "", false, false
+// checkElem checks an element of an array or a map, which is not null.
+func checkElem(path string, v any, t reflect.Type, enums bool) *memberError {
+	if v == nil {
+		return &memberError{path: path, reason: "must not be null"}
 	}
-	tag := f.Tag.Get("json")
-	if tag == "-" {
-		return "", false, false
-	}
-	name, opts, _ := strings.Cut(tag, ",")
-	if name == "" {
-		name = f.Name
-	}
-	required = true
-	for o := range strings.SplitSeq(opts, ",") {
-		if o == "omitempty" || o == "omitzero" {
-			required = false
-		}
-	}
-	return name, required, true
+	return checkValue(path, v, t, enums)
 }
 
 func joinPath(path, name string) string {
