@@ -15,10 +15,8 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// parseFail reads a --fail flag of serve-fake, OPERATION=STATUS. The
-// operation is matched in any case and returned as the spec spells it;
-// "all" stands for every operation, as the authentication layer of Pieces
-// OS refuses them all.
+// parseFail reads OPERATION=STATUS of --fail, the operation in any case;
+// "all" is every one, as when the authentication layer refuses them all.
 func parseFail(v string) (ops []string, status int, err error) {
 	opArg, statusArg, ok := strings.Cut(v, "=")
 	if !ok {
@@ -39,9 +37,7 @@ func parseFail(v string) (ops []string, status int, err error) {
 	return ops, status, nil
 }
 
-// defaultFakeAddr is where serve-fake listens unless --addr says
-// otherwise: the first port discovery tries, as Pieces OS takes it.
-const defaultFakeAddr = "127.0.0.1:39300"
+const defaultFakeAddr = "127.0.0.1:39300" // where Pieces OS listens first
 
 func setupServeFake(fs *flag.FlagSet) action {
 	addr := fs.String("addr", defaultFakeAddr, "loopback `HOST:PORT` to listen on (port 0 picks a free one)")
@@ -59,6 +55,8 @@ func setupServeFake(fs *flag.FlagSet) action {
 	migrating := fs.Bool("migrating", false, "answer the health route with \"migrating\", as while Pieces OS opens its database")
 	version := fs.String("version", usertest.DefaultVersion, "the `VERSION` that GET /.well-known/version answers, such as 12.6.29-staging or debug")
 	noCheckIn := fs.Bool("no-checkin-stream", false, "play a build without the check-in stream: its route answers 404")
+	signInDelay := fs.Duration("sign-in-delay", 0, "make sign-in take `DUR`, as a person at the browser would; negative: it never finishes")
+	profile := fs.String("profile", "", "serve the profile in the JSON document in `FILE`, members this version does not know included")
 	return func(s *session, args []string) error {
 		// A pieces:// URL is accepted and ignored, so that serve-fake can
 		// be the --opener of launch.
@@ -89,8 +87,18 @@ func setupServeFake(fs *flag.FlagSet) action {
 		if err := srv.SetVersion(*version); err != nil {
 			return usagef("serve-fake: --version %q: %v", *version, err)
 		}
+		if *profile != "" {
+			doc, err := os.ReadFile(*profile)
+			if err == nil {
+				err = srv.SetProfileJSON(doc)
+			}
+			if err != nil {
+				return usagef("serve-fake: --profile: %v", err)
+			}
+		}
 		srv.SetLatency(*latency)
 		srv.SetMigrating(*migrating)
+		srv.SetSignInDelay(*signInDelay)
 		if *signedOut {
 			srv.SignOut()
 		}
@@ -124,8 +132,7 @@ func setupServeFake(fs *flag.FlagSet) action {
 	}
 }
 
-// checkLoopbackAddr checks --addr of serve-fake: a host:port whose host is
-// a loopback address or localhost, as usertest requires.
+// checkLoopbackAddr checks that --addr is a loopback host:port.
 func checkLoopbackAddr(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -137,9 +144,8 @@ func checkLoopbackAddr(addr string) error {
 	return nil
 }
 
-// writePortFile writes port to path as Pieces OS does, creating the
-// directories it needs, through a temporary file renamed into place so
-// that a reader never sees half of it.
+// writePortFile writes port to path as Pieces OS does, renaming a
+// temporary file into place so that a reader never sees half of it.
 func writePortFile(path, port string) error {
 	tmp := path + ".tmp"
 	err := os.MkdirAll(filepath.Dir(path), 0o700)
@@ -152,8 +158,7 @@ func writePortFile(path, port string) error {
 	return err
 }
 
-// removePortFile removes the port file on exit, unless another process
-// has since written its own port there.
+// removePortFile removes the port file, unless another process wrote it.
 func removePortFile(path, port string) {
 	if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) == port {
 		_ = os.Remove(path)
