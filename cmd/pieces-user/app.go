@@ -301,14 +301,8 @@ func writeFlags(w io.Writer, fs *flag.FlagSet, header string) {
 		fmt.Fprint(w, header)
 		header = ""
 		arg, usage := flag.UnquoteUsage(f)
-		if arg != "" {
-			arg = " " + arg
-		}
-		fmt.Fprintf(w, "  --%s%s\n      %s", f.Name, arg, usage)
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w)
+		def := when(f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false", " (default "+f.DefValue+")")
+		fmt.Fprintf(w, "  --%s%s\n      %s%s\n", f.Name, when(arg != "", " "+arg), usage, def)
 	})
 }
 

@@ -11,8 +11,7 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// Bounds of the demo, so that it never hangs: the whole of it, and each
-// wait for an event on the stream. Both are far above what the steps take.
+// Bounds of the demo and of each wait for an event, far above what they take.
 const (
 	demoTimeout     = 30 * time.Second
 	demoStepTimeout = 5 * time.Second
@@ -23,8 +22,7 @@ func setupDemo(*flag.FlagSet) action {
 		ctx, cancel := context.WithTimeout(s.ctx, demoTimeout)
 		defer cancel()
 		if err := (&demo{s: s, ctx: ctx}).run(); err != nil {
-			// Whatever failed, the demo failed: exit code 1, not the
-			// codes that speak of a real Pieces OS.
+			// Exit code 1, not those that speak of a real Pieces OS.
 			return fmt.Errorf("demo failed: %v", err)
 		}
 		return nil
@@ -41,8 +39,7 @@ type demo struct {
 	err    error
 }
 
-// ok records err, the failure of the call what, and reports whether the
-// demo goes on.
+// ok records err, the failure of what, and reports whether the demo goes on.
 func (d *demo) ok(what string, err error) bool {
 	if err != nil && d.err == nil {
 		d.err = fmt.Errorf("%s: %w", what, err)
@@ -85,8 +82,7 @@ func (d *demo) await(k user.EventKind, match func(user.Event) bool, note string)
 	}
 }
 
-// expect checks that the call what failed with the sentinel want, named
-// wantName, and says so.
+// expect checks that the call what failed with want, named wantName.
 func (d *demo) expect(what string, err, want error, wantName string) {
 	if !errors.Is(err, want) {
 		d.ok(what, fmt.Errorf("returned %v, not an error matching %s", err, wantName))
@@ -112,7 +108,6 @@ func (d *demo) run() error {
 		return err
 	}
 	d.say("c, _ := user.New(user.WithBaseURL(srv.URL))")
-
 	d.title("Read the signed-in user: c.Snapshot(ctx).")
 	p, err := c.Snapshot(ctx)
 	if !d.ok("c.Snapshot", err) {
@@ -120,27 +115,22 @@ func (d *demo) run() error {
 	}
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
 	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.URLs.Base.URL)
-
 	d.title(`Change the vanity name: c.UpdateVanity(ctx, "countess").`)
 	if p, err = c.UpdateVanity(ctx, "countess"); !d.ok("c.UpdateVanity", err) {
 		return d.err
 	}
 	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.URLs.Vanity.URL)
-
 	d.title(`Ask for a vanity name another user holds (srv.TakeVanity("babbage")): c.UpdateVanity(ctx, "babbage").`)
 	srv.TakeVanity("babbage")
 	_, err = c.UpdateVanity(ctx, "babbage")
 	d.expect("c.UpdateVanity", err, user.ErrConflict, "user.ErrConflict")
-
 	d.title("Check a feature: c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil).")
 	if fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil); d.ok("c.HasFeatureAccess", err) {
 		d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
 	}
-
 	d.title("Ask for the sign-in providers: c.Providers(ctx). Only the cloud serves this.")
 	_, err = c.Providers(ctx)
 	d.expect("c.Providers", err, user.ErrNotImplemented, "user.ErrNotImplemented")
-
 	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx, nil), then range over st.Events().")
 	st, err := c.WatchProfile(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: 50 * time.Millisecond, Max: time.Second}})
 	if !d.ok("c.WatchProfile", err) {
@@ -150,25 +140,21 @@ func (d *demo) run() error {
 	d.events = st.Events()
 	d.await(user.EventConnected, nil, "")
 	d.await(user.EventProfile, nil, "  // the current state comes first")
-
 	d.title("Change the name with c.Update(ctx, p) and see the stream deliver it.")
 	p.Name = "Augusta Ada King"
 	_, err = c.Update(ctx, p)
 	d.ok("c.Update", err)
 	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.Name == p.Name }, "")
-
 	d.title("Sign out with c.SignOut(ctx) and see the stream report it.")
 	if users, err := c.SignOut(ctx); d.ok("c.SignOut", err) {
 		d.say("Pieces OS still knows %d user(s), whom c.SignIn can sign in again", len(users.Iterable))
 	}
 	d.await(user.EventSignedOut, nil, "")
-
 	d.title("Sign in again: c.SignIn(ctx) (Pieces OS would open the browser; the fake signs the last user in at once).")
 	if p, err = c.SignIn(ctx); !d.ok("c.SignIn", err) {
 		return d.err
 	}
 	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.ID == p.ID }, "")
-
 	d.title("Drop every stream without a close frame, as a crash of Pieces OS would: srv.DropStreams().")
 	if srv.DropStreams() == 0 {
 		d.ok("srv.DropStreams", errors.New("the fake had no open stream to drop"))
@@ -178,7 +164,6 @@ func (d *demo) run() error {
 		d.await(k, nil, "")
 	}
 	d.await(user.EventProfile, nil, "  // the state is delivered again")
-
 	d.title("Done: st.Close() ends the stream and srv.Close() the fake.")
 	return d.err
 }

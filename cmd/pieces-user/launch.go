@@ -69,10 +69,9 @@ func setupLaunch(fs *flag.FlagSet) action {
 	}
 }
 
-// startOpener starts the opener of --opener with url as its last
-// argument. It returns once the opener has exited (its failure is
-// launch's), or when launch is done with it: an opener that keeps
-// running, such as serve-fake, is left running.
+// startOpener runs the --opener args with url. It returns when the opener
+// exits (its failure is launch's) or launch is done with it, and leaves
+// running an opener that goes on, such as serve-fake.
 func startOpener(ctx context.Context, s *session, args []string, url string) error {
 	cmd := exec.Command(args[0], append(args[1:], url)...)
 	fmt.Fprintf(s.stderr, "running %s\n", strings.Join(cmd.Args, " "))
@@ -89,8 +88,7 @@ func startOpener(ctx context.Context, s *session, args []string, url string) err
 	}
 }
 
-// printInstance prints where Pieces OS is: its address, or with --json
-// what status --all says of it.
+// printInstance prints the address of Pieces OS, or as --json status --all.
 func (s *session) printInstance(inst user.Instance) error {
 	if s.json {
 		return encodeJSON(s.stdout, describeInstance(inst), true)

@@ -32,10 +32,8 @@ func (s *session) emit(v any, text func(w io.Writer)) error {
 	} else if r := s.rec; r != nil && r.status/100 == 2 && strings.HasPrefix(r.ctype, "application/json") {
 		raw = r.body.Bytes()
 	}
-	if raw != nil {
-		if err := writeJSON(s.stdout, raw); !errors.As(err, new(*json.SyntaxError)) {
-			return err
-		}
+	if err := writeJSON(s.stdout, raw); !errors.As(err, new(*json.SyntaxError)) {
+		return err // written, or failed to write
 	}
 	return encodeJSON(s.stdout, v, true)
 }

@@ -14,9 +14,8 @@ import (
 // minRetry is the shortest wait before a reconnection.
 const minRetry = 100 * time.Millisecond
 
-// watchLine is one line of the --json output of the watch commands: the
-// kind of a data event and its payload. The profile is the message as
-// Pieces OS sent it.
+// watchLine is one line of --json watch: a data event and its payload,
+// the profile as Pieces OS sent it.
 type watchLine struct {
 	Event   string                              `json:"event"`
 	Profile json.RawMessage                     `json:"profile,omitempty"`
@@ -91,14 +90,11 @@ func watchAction(fs *flag.FlagSet, checkIns bool) action {
 				fmt.Fprintf(s.stderr, "skipped a malformed message: %s\n", oneLine(ev.Err.Error()))
 			}
 		}
-		// Events closes once the run's context ends: an interrupt is the
-		// normal way to stop watching.
-		return nil
+		return nil // the run was interrupted: the normal way to stop
 	}
 }
 
-// printEvent writes one data event to standard output. With --json a
-// profile is the message Pieces OS sent (Profile.Raw) on one line.
+// printEvent writes one data event to standard output.
 func (s *session) printEvent(ev user.Event) error {
 	if s.json {
 		line := watchLine{Event: ev.Kind.String(), CheckIn: ev.CheckIn}
