@@ -90,7 +90,7 @@ func TestLaunchFailures(t *testing.T) {
 
 	// The opener starts nothing: launch waits --wait, then exit 3.
 	r := mustRun(t, exitUnreachable, "", []string{envPortFile + "=" + pf, envOpener + "=nothing"}, "launch", "--ports", ports, "--wait", "300ms", "--opener", exe)
-	for _, want := range []string{"launch: Pieces OS was not ready within 300ms (see --wait)", "no port file at " + pf, "start the Pieces OS app by hand"} {
+	for _, want := range []string{"launch: Pieces OS was not ready within 300ms (see --wait)", "cannot reach Pieces OS", "start the Pieces OS app by hand"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

@@ -219,3 +219,22 @@ func TestWatchFollowsPiecesOSToAnotherPort(t *testing.T) {
 		t.Fatalf("watch exited %d after SIGINT\nstderr:\n%s", code, p.stderr.all())
 	}
 }
+
+// TestWatchWaitsForPiecesOS: when discovery finds nothing, watch says so
+// and waits; it connects once Pieces OS writes its port file.
+func TestWatchWaitsForPiecesOS(t *testing.T) {
+	t.Parallel()
+	pf := filepath.Join(t.TempDir(), ".port.txt")
+	p := startCLI(t, []string{envPortFile + "=" + pf}, "--ports", closedPort(t), "watch", "--retry-max", "200ms", "--count", "1")
+	p.stderr.await(t, 0, "the waiting line", contains("waiting for Pieces OS to start"))
+	srv := usertest.Start(t)
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	if err := writePortFile(pf, port); err != nil {
+		t.Fatal(err)
+	}
+	p.stdout.await(t, 0, "the profile", hasPrefix("profile: "+storedProfile(t, srv).Name))
+	if code := p.wait(t); code != exitOK {
+		t.Errorf("watch exited %d\nstderr:\n%s", code, p.stderr.all())
+	}
+	p.stderr.await(t, 0, "the connection", hasPrefix("connected to "+srv.URL))
+}
