@@ -301,7 +301,7 @@ func writeFlags(w io.Writer, fs *flag.FlagSet, header string) {
 		fmt.Fprint(w, header)
 		header = ""
 		arg, usage := flag.UnquoteUsage(f)
-		def := when(f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false", " (default "+f.DefValue+")")
+		def := when(!slices.Contains([]string{"", "0", "0s", "false"}, f.DefValue), " (default "+f.DefValue+")")
 		fmt.Fprintf(w, "  --%s%s\n      %s%s\n", f.Name, when(arg != "", " "+arg), usage, def)
 	})
 }
