@@ -1,26 +1,32 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/url"
-	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
-// progName prefixes every message the program writes to standard error.
-const progName = "pieces-user"
+const (
+	progName       = "pieces-user" // the prefix of every message on standard error
+	defaultTimeout = 10 * time.Second
+	// Routes of Pieces OS outside the User API.
+	routeHealth, routeVersion = "GET /.well-known/health", "GET /.well-known/version"
+	// Environment variables the program reads. Package user reads the
+	// last two as well; the program reads them to say where an address
+	// came from.
+	envAppID, envToken      = "PIECES_APPLICATION_ID", "PIECES_ACCESS_TOKEN"
+	envBaseURL, envPortFile = "PIECES_OS_URL", "PIECES_OS_PORT_FILE"
+)
 
 // Exit codes.
 const (
@@ -30,212 +36,220 @@ const (
 	exitUnreachable = 3 // no Pieces OS answered
 )
 
-// Environment variables that give defaults to global flags. The base URL
-// comes from user.EnvBaseURL ($PIECES_OS_URL).
-const (
-	envAppID = "PIECES_APPLICATION_ID"
-	envToken = "PIECES_ACCESS_TOKEN"
-)
-
-// defaultTimeout bounds one call to Pieces OS unless --timeout says
-// otherwise.
-const defaultTimeout = 10 * time.Second
-
-// discoverTimeout bounds the search for Pieces OS on its port range.
-// Discovery itself gives up after a fraction of it when nothing listens.
-const discoverTimeout = 5 * time.Second
-
-// startHint tells the reader how to get something to talk to.
-const startHint = "start the Pieces OS app, or run `" + progName + " serve-fake` for a fake one"
-
 // usageError is a mistake in the command line or in the input it names;
 // it ends the program with exitUsage.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
-// action does the work of a command once its flags and arguments are
-// parsed.
+// action does the work of a command once the command line is parsed.
 type action func(s *session, args []string) error
 
-// command is one subcommand of the program.
+// command is one subcommand of the program. Its args name the positional
+// arguments (one in brackets may be left out); ops are the operations it
+// sends, by operationId, whose routes come from the spec (an entry that is
+// no operationId is a route outside the User API, written out); setup
+// declares its flags and returns its action.
 type command struct {
-	name    string
-	args    []string // names of the positional arguments, for usage and checks
-	optArgs bool     // the positional arguments may be left out
-	summary string   // one line for the list of commands
-	route   string   // the route the command calls, when it calls one
-	// setup declares the command's flags on fs and returns its action.
-	setup func(fs *flag.FlagSet) action
+	name, summary, about string // about: more for the command's help, if need be
+	args, ops            []string
+	setup                func(fs *flag.FlagSet) action
+}
+
+// route lists the routes the command calls, as its help and the README do.
+func (c command) route() string {
+	var out []string
+	for _, op := range c.ops {
+		out = append(out, cmp.Or(specRoutes()[op], op))
+	}
+	return strings.Join(out, ", ")
 }
 
 // usageLine returns "NAME ARGS", as in the list of commands.
 func (c command) usageLine() string {
-	if len(c.args) == 0 {
-		return c.name
-	}
-	args := strings.Join(c.args, " ")
-	if c.optArgs {
-		args = "[" + args + "]"
-	}
-	return c.name + " " + args
-}
-
-// session is the state of one run of the program.
-type session struct {
-	ctx    context.Context
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-
-	host    string // --host; used when hostSet
-	hostSet bool
-	appID   string
-	token   string
-	timeout time.Duration // per call; 0 means none
-	json    bool
-	// insecure allows credentials over plain http to a host that is not
-	// on loopback (--insecure-credentials).
-	insecure bool
-
-	transport   *http.Transport // of the client, closed when the run ends
-	base        string          // the address the client talks to, once known
-	discoverErr error           // why discovery found nothing, when it was tried
-	// connected is set once a TCP connection to Pieces OS succeeded: a
-	// call that then times out met a Pieces OS that is slow, not absent.
-	connected atomic.Bool
-
-	answer user.RawResponse // filled by a call made with recording, for --json
-}
-
-// run is the program: it parses args, runs the command they name and
-// returns the exit code. main gives it a context that ends on SIGINT and
-// SIGTERM; tests call it directly.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &session{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
-	defer s.close()
-
-	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Func("host", "", func(v string) error { s.host, s.hostSet = v, true; return nil })
-	fs.StringVar(&s.appID, "app-id", "", "")
-	fs.StringVar(&s.token, "token", "", "")
-	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "")
-	fs.BoolVar(&s.json, "json", false, "")
-	fs.BoolVar(&s.insecure, "insecure-credentials", false, "")
-	if err := flagError(fs, fs.Parse(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			writeUsage(stdout)
-			return exitOK
-		}
-		return s.fail(usagef("%v; run '%s help' for usage", err, progName))
-	}
-	set := flagsSet(fs)
-	if !set["app-id"] {
-		s.appID = os.Getenv(envAppID)
-	}
-	if !set["token"] {
-		s.token = os.Getenv(envToken)
-	}
-	if s.timeout < 0 {
-		return s.fail(usagef("--timeout %v is negative: give a positive duration, such as 10s or 1m, or 0 for no limit", s.timeout))
-	}
-	if fs.NArg() == 0 {
-		return s.fail(usagef("no command given; run '%s help' for the list of commands", progName))
-	}
-
-	name, rest := fs.Arg(0), fs.Args()[1:]
-	cmd, ok := lookupCommand(name)
-	if !ok {
-		return s.fail(usagef("unknown command %q; run '%s help' for the list of commands", name, progName))
-	}
-	cfs := flag.NewFlagSet(progName+" "+cmd.name, flag.ContinueOnError)
-	cfs.SetOutput(io.Discard)
-	act := cmd.setup(cfs)
-	pos, err := parseInterleaved(cfs, rest)
-	err = flagError(cfs, err)
-	if errors.Is(err, flag.ErrHelp) {
-		writeCommandHelp(stdout, cmd)
-		return exitOK
-	}
-	if err != nil {
-		return s.fail(usagef("%s: %v; run '%s help %s' for its flags", cmd.name, err, progName, cmd.name))
-	}
-	if err := checkArgs(cmd, pos); err != nil {
-		return s.fail(err)
-	}
-	return s.fail(act(s, pos))
+	return strings.TrimSpace(c.name + " " + strings.Join(c.args, " "))
 }
 
 // commands lists every command, in the order of the usage text.
 func commands() []command {
 	return []command{
-		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", route: "GET /.well-known/health, GET /.well-known/version, GET /user", setup: setupStatus},
-		{name: "snapshot", summary: "show the signed-in user", route: "GET /user", setup: setupSnapshot},
-		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", route: "GET /user/refresh", setup: setupRefresh},
-		{name: "select", summary: "sign a user in (--email, --name, --user-id, --username or --file)", route: "POST /user/select", setup: setupSelect},
-		{name: "update", summary: "change the profile (--name, --email, --username, --picture or --file)", route: "POST /user/update", setup: setupUpdate},
-		{name: "vanity", args: []string{"NAME"}, summary: "set the vanity name of the personal cloud", route: "GET /user, POST /user/update/vanity", setup: setupVanity},
-		{name: "token", summary: "print the signed-in user's access token", route: "GET /user/access_token", setup: setupToken},
-		{name: "associate", args: []string{"USER", "ENTITY"}, summary: "add a user to an organization or team", route: "POST /user/{user}/entities/associate/{entity}", setup: setupAssociate},
-		{name: "disassociate", args: []string{"USER", "ENTITY"}, summary: "remove a user from an organization or team", route: "POST /user/{user}/entities/disassociate/{entity}", setup: setupDisassociate},
-		{name: "beta", summary: "show or change beta access (--user, --vision-from, --vision-to)", route: "POST /user/beta/status", setup: setupBeta},
-		{name: "checkout", summary: "start a purchase for the signed-in user", route: "POST /user/checkout", setup: setupCheckout},
-		{name: "feature", args: []string{"FEATURE"}, summary: "tell whether the user may use a feature", route: "POST /user/has_feature_access", setup: setupFeature},
-		{name: "subscriptions", summary: "open subscription management", route: "POST /user/manage/subscriptions", setup: setupSubscriptions},
-		{name: "paddle-refresh", summary: "refresh billing data from the payment provider", route: "GET /user/paddle/refresh", setup: setupPaddleRefresh},
-		{name: "providers", summary: "show the sign-in providers (cloud only: a local Pieces OS answers 501)", route: "GET /user/providers", setup: setupProviders},
-		{name: "clear", summary: "sign the user out", route: "POST /user/clear", setup: setupClear},
-		{name: "watch", summary: "follow the profile stream until interrupted (or --count events)", route: "WebSocket /user/stream", setup: setupWatchProfile},
-		{name: "watch-checkins", summary: "follow the check-in stream until interrupted (or --count events)", route: "WebSocket /user/last_checked_in/stream", setup: setupWatchCheckIns},
-		{name: "serve-fake", summary: "run a fake Pieces OS until interrupted (--addr, --signed-out, --fail ...)", setup: setupServeFake},
+		{name: "status", summary: "show where Pieces OS is (port file or scan), its version, readiness and signed-in user", ops: []string{routeHealth, routeVersion, "userSnapshot"}, setup: setupStatus},
+		{name: "launch", summary: "start Pieces OS (pieces://launch, or --opener) and wait until discovery finds it ready; print its address",
+			ops: []string{routeHealth, routeVersion}, setup: setupLaunch},
+		{name: "sign-in", summary: "sign a person in through the browser, as the Pieces apps do, and show the profile (--wait)",
+			ops: []string{"signIntoOs"}, setup: setupSignIn},
+		{name: "sign-out", summary: "sign the person out, as the Pieces apps do", ops: []string{"signOutOfOs"}, setup: showing((*user.Client).SignOut, writeUsers)},
+		{name: "snapshot", summary: "show the signed-in user", ops: []string{"userSnapshot"}, setup: showing((*user.Client).Snapshot, printProfile)},
+		{name: "refresh", summary: "fetch the signed-in user again from the identity provider", ops: []string{"refreshUser"}, setup: showing((*user.Client).Refresh, printProfile)},
+		{name: "select", summary: "make an Auth0 user the signed-in user (needs its Auth0 access token)",
+			about: "select does not sign a person in by name: it makes an Auth0 user the signed-in user, which takes at least\n" +
+				"its user id (--user-id, from an Auth0 login you made) and its Auth0 access token (--token). To sign a\n" +
+				"person in through the browser, as the Pieces apps do, use sign-in.", ops: []string{"selectUser"}, setup: setupSelect},
+		{name: "update", summary: "change the profile (--name, --email, --username, --picture or --file)", ops: []string{"updateUser"}, setup: setupUpdate},
+		{name: "vanity", args: []string{"NAME"}, summary: "set the vanity name of the personal cloud", ops: []string{"userSnapshot", "userUpdateVanity"}, setup: setupVanity},
+		{name: "token", summary: "print the signed-in user's access token", ops: []string{"userAccessToken"}, setup: showing((*user.Client).AccessToken, func(w io.Writer, tok string) { fmt.Fprintln(w, tok) })},
+		{name: "associate", args: []string{"USER", "ENTITY"}, summary: "add a user to an organization or team", ops: []string{"userAssociateEntity"}, setup: quiet(func(c *user.Client, ctx context.Context, a []string) error { return c.AssociateEntity(ctx, a[0], a[1]) }, "user %s is now a member of entity %s")},
+		{name: "disassociate", args: []string{"USER", "ENTITY"}, summary: "remove a user from an organization or team", ops: []string{"userDisassociateEntity"}, setup: quiet(func(c *user.Client, ctx context.Context, a []string) error {
+			return c.DisassociateEntity(ctx, a[0], a[1])
+		}, "user %s is no longer a member of entity %s")},
+		{name: "beta", summary: "show or change beta access (--user, --vision-from, --vision-to)", ops: []string{"userBetaStatus"}, setup: setupBeta},
+		{name: "checkout", summary: "start a purchase for the signed-in user", ops: []string{"userCheckout"}, setup: sending("the checkout input (a UserCheckoutInput)", (*user.Client).Checkout, func(out *user.UserCheckoutOutput) string { return "checkout started for user " + out.User.ID })},
+		{name: "feature", args: []string{"FEATURE"}, summary: "tell whether the user may use a feature", ops: []string{"userHasFeatureAccess"}, setup: setupFeature},
+		{name: "subscriptions", summary: "open subscription management", ops: []string{"userManageSubscriptions"}, setup: sending("the input (a UserManageSubscriptionsInput)", (*user.Client).ManageSubscriptions, func(out *user.UserManageSubscriptionsOutput) string {
+			return "subscription management opened for user " + out.User.ID
+		})},
+		{name: "paddle-refresh", summary: "refresh billing data from the payment provider", ops: []string{"userPaddleRefresh"}, setup: showing((*user.Client).PaddleRefresh, func(w io.Writer, out *user.RefreshedPaddleUser) { writeProfile(w, &out.User) })},
+		{name: "providers", summary: "show the sign-in providers (cloud only: a local Pieces OS answers 501)", ops: []string{"userProviders"}, setup: showing((*user.Client).Providers, writeProviders)},
+		{name: "clear", summary: "forget the signed-in user (the User API's own sign-out)", ops: []string{"clearUser"}, setup: quiet(func(c *user.Client, ctx context.Context, _ []string) error { return c.Clear(ctx) }, "signed out")},
+		{name: "watch", summary: "follow the profile stream until interrupted (or --count events)", ops: []string{"streamUser"}, setup: watching(false)},
+		{name: "watch-checkins", summary: "follow the check-in stream until interrupted (or --count events)", ops: []string{"streamUserLastCheckedIn"}, setup: watching(true)},
+		{name: "serve-fake", args: []string{"[URL]"}, summary: "run a fake Pieces OS until interrupted (--addr, --signed-out, --fail ...)", setup: setupServeFake},
 		{name: "demo", summary: "walk through the library against an in-process fake Pieces OS", setup: setupDemo},
-		{name: "help", args: []string{"COMMAND"}, optArgs: true, summary: "show this help, or the flags of one command", setup: setupHelp},
+		{name: "help", args: []string{"[COMMAND]"}, summary: "show this help, or the flags of one command", setup: setupHelp},
 		{name: "version", summary: "print the version of this program", setup: setupVersion},
 	}
 }
 
 // lookupCommand finds a command by name.
 func lookupCommand(name string) (command, bool) {
-	for _, c := range commands() {
-		if c.name == name {
-			return c, true
-		}
-	}
-	return command{}, false
+	i := slices.IndexFunc(commands(), func(c command) bool { return c.name == name })
+	return commands()[max(i, 0)], i >= 0
 }
 
-// parseInterleaved parses fs from args, allowing flags after positional
-// arguments ("feature SHARE_SNIPPET --model gpt-4o"). Everything after
-// "--" is positional.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+// run is the program: it runs the command args name and returns the exit
+// code. ctx ends on SIGINT and SIGTERM.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &session{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, given: map[string]string{}}
+	defer s.close()
+	global := s.globalFlags()
+	rest, err := parseFlags(global, nil, args, true, s.given)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		writeUsage(stdout, global)
+		return exitOK
+	case err != nil:
+		return s.fail(usagef("%v; run '%s help' for usage", err, progName))
+	case len(rest) == 0:
+		return s.fail(usagef("no command given; run '%s help' for the list of commands", progName))
 	}
+	cmd, ok := lookupCommand(rest[0])
+	if !ok {
+		return s.fail(usagef("unknown command %q; run '%s help' for the list of commands", rest[0], progName))
+	}
+	cfs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	act := cmd.setup(cfs)
+	pos, err := parseFlags(cfs, global, rest[1:], false, s.given)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		writeCommandHelp(stdout, cmd)
+		return exitOK
+	case err != nil:
+		return s.fail(usagef("%s: %v; run '%s help %s' for its flags", cmd.name, err, progName, cmd.name))
+	}
+	if err := errors.Join(s.settle(), checkArgs(cmd, pos)); err != nil {
+		return s.fail(err)
+	}
+	return s.fail(act(s, pos))
+}
+
+// globalFlags declares the flags every command takes.
+func (s *session) globalFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
+	fs.StringVar(&s.host, "host", "", "`URL` of Pieces OS, such as 127.0.0.1:39300 (a bare host:port means http); default: $"+envBaseURL+",\n"+
+		"      else the Pieces OS that discovery finds, followed to its new port when it restarts")
+	fs.StringVar(&s.find.PortFile, "port-file", "", "discovery reads the port from `PATH` (default: $"+envPortFile+", else the files of this system)")
+	fs.BoolVar(&s.find.NoPortFile, "no-port-file", false, "discovery reads no port file")
+	fs.Var((*portList)(&s.find.Ports), "ports", "discovery scans `RANGES`, such as 39300-39333,41234 (default 39300-39367)")
+	fs.StringVar(&s.appID, "app-id", "", "application `ID` sent as X-Application-ID and application (default: $"+envAppID+")")
+	fs.StringVar(&s.token, "token", "", "Auth0 access `TOKEN` that select sends (default: $"+envToken+")")
+	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "limit of each call, a `DUR` such as 10s or 1m, 0 for none (the watch commands, sign-in\n"+
+		"      and launch have their own)")
+	fs.BoolVar(&s.insecure, "insecure-credentials", false, "send --app-id and --token over plain http to a host that is not on loopback")
+	fs.BoolVar(&s.json, "json", false, "print the result as JSON, as Pieces OS sent it; the watch commands print one object per\n"+
+		`      event and line: {"event":"profile","profile":{...}}, {"event":"signed-out"} or {"event":"check-in","checkIn":{...}}`)
+	fs.BoolVar(&s.debug, "debug", false, "log what the client does (discovery, retries, streams) on standard error")
+	return fs
+}
+
+// parseFlags sets the flags of fs, or of global for a name fs lacks, from
+// args, notes in given the values given, and returns the other arguments.
+// A flag is -name or --name, with its value after '=' or in the next
+// argument (a boolean flag takes one only after '='); "--" ends the flags.
+// Unless first, flags and arguments may alternate ("feature SHARE_SNIPPET
+// --model gpt-4o"); with first, the flags end at the first argument. -h and
+// --help return flag.ErrHelp. The messages are the program's own.
+func parseFlags(fs, global *flag.FlagSet, args []string, first bool, given map[string]string) ([]string, error) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return append(pos, args[i+1:]...), nil
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			if first {
+				return append(pos, args[i:]...), nil
+			}
+			pos = append(pos, arg)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(arg[1:], "-"), "=")
+		set, f := fs, fs.Lookup(name)
+		if f == nil && global != nil {
+			set, f = global, global.Lookup(name)
+		}
+		switch {
+		case f == nil && (name == "h" || name == "help"):
+			return nil, flag.ErrHelp
+		case f == nil || name == "" || name[0] == '-':
+			return nil, fmt.Errorf("unknown flag --%s", name)
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() && !hasValue {
+			value, hasValue = "true", true
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("--%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		if err := set.Set(name, value); err != nil {
+			if noun, want := valueKind(f); noun != "" {
+				return nil, fmt.Errorf("--%s: invalid %s %q: %s", name, noun, value, want)
+			}
+			return nil, fmt.Errorf("--%s: %v", name, err)
+		}
+		given[name] = value
+	}
+	return pos, nil
+}
+
+// durationHint says how to write a duration on the command line.
+const durationHint = "use a unit, such as 5s or 1m"
+
+// valueKind names the values of a flag of package flag's own types and
+// says what a good one looks like; other flags explain their errors.
+func valueKind(f *flag.Flag) (noun, want string) {
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case time.Duration:
+			return "duration", durationHint
+		case int, int64, uint, uint64:
+			return "number", "want a whole number, such as 2"
+		case bool:
+			return "value", "want true or false (--" + f.Name + " alone means true)"
+		}
+	}
+	return "", ""
 }
 
 // checkArgs checks the number of positional arguments of cmd.
 func checkArgs(cmd command, pos []string) error {
 	usage := progName + " " + cmd.usageLine()
 	switch {
-	case len(pos) < len(cmd.args) && !(cmd.optArgs && len(pos) == 0):
+	case len(pos) < len(cmd.args) && !strings.HasPrefix(cmd.args[len(pos)], "["):
 		return usagef("%s: missing argument %s (usage: %s)", cmd.name, cmd.args[len(pos)], usage)
 	case len(pos) > len(cmd.args):
 		return usagef("%s: unexpected argument %q (usage: %s)", cmd.name, pos[len(cmd.args)], usage)
@@ -243,94 +257,59 @@ func checkArgs(cmd command, pos []string) error {
 	return nil
 }
 
-// flagsSet returns the names of the flags given on the command line.
-func flagsSet(fs *flag.FlagSet) map[string]bool {
-	set := make(map[string]bool)
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
-}
-
 // writeUsage writes the help text of the program.
-func writeUsage(w io.Writer) {
-	fmt.Fprintf(w, "%s calls the User API of Pieces OS.\n\n", progName)
-	fmt.Fprintf(w, "Usage:\n  %s [global flags] COMMAND [flags] [arguments]\n\nCommands:\n", progName)
+func writeUsage(w io.Writer, global *flag.FlagSet) {
+	fmt.Fprintf(w, "%s calls the User API of Pieces OS.\n\nUsage:\n  %s [global flags] COMMAND [flags] [arguments]\n\nCommands:\n", progName, progName)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, c := range commands() {
 		fmt.Fprintf(tw, "  %s\t%s\n", c.usageLine(), c.summary)
 	}
 	_ = tw.Flush()
+	writeFlags(w, global, "\nGlobal flags, before or after the command:\n")
 	fmt.Fprintf(w, `
-Global flags (before the command):
-  --host URL     address of Pieces OS (a bare host:port means http://);
-                 default: $%s, else the Pieces OS that discovery
-                 finds (the port file, then 127.0.0.1 ports %d-%d),
-                 else %s
-  --app-id ID    application id sent as X-Application-ID (default:
-                 $%s)
-  --token TOKEN  access token that select sends (default: $%s)
-  --timeout DUR  limit for each call, a duration such as 10s or 1m, 0 for
-                 none (default: %v; not applied to the watch commands)
-  --insecure-credentials
-                 send --app-id and --token over plain http to a host that
-                 is not on loopback (refused without it)
-  --json         print the result as JSON; the watch commands print one
-                 object per line and event: {"event":"profile","profile":{...}},
-                 {"event":"signed-out"} or {"event":"check-in","checkIn":{...}}
-
 Exit codes:
   0  success
   1  Pieces OS answered with an error (the message names the status and its
      meaning, such as "vanity name already taken (409)"), or the command could
-     not finish
-  2  usage error: unknown command or flag, missing or extra argument, bad JSON,
-     unknown feature
-  3  Pieces OS unreachable: connection refused, no answer in time, or nothing
-     found by discovery
+     not finish (nobody signed in, interrupted, sign-in not finished in time)
+  2  usage error: unknown command or flag, bad or missing argument, bad JSON
+  3  Pieces OS unreachable: connection refused, no answer in time, nothing
+     found by discovery, or not ready when launch gave up
 
 Run '%s help COMMAND' for the flags of a command.
-`, user.EnvBaseURL, user.FirstPort, user.LastDebugPort, user.DefaultBaseURL, envAppID, envToken, defaultTimeout, progName)
+`, progName)
 }
 
 // writeCommandHelp writes the usage and flags of one command.
 func writeCommandHelp(w io.Writer, cmd command) {
-	fmt.Fprintf(w, "Usage: %s [global flags] %s [flags]\n\n%s.\n", progName, cmd.usageLine(), upperFirst(cmd.summary))
-	if cmd.route != "" {
-		fmt.Fprintf(w, "Calls %s.\n", cmd.route)
+	fmt.Fprintf(w, "Usage: %s [global flags] %s [flags]\n\n%s%s.\n", progName, cmd.usageLine(), strings.ToUpper(cmd.summary[:1]), cmd.summary[1:])
+	if r := cmd.route(); r != "" {
+		fmt.Fprintf(w, "Calls %s.\n", r)
+	}
+	if cmd.about != "" {
+		fmt.Fprintf(w, "\n%s\n", cmd.about)
 	}
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	cmd.setup(fs)
-	first := true
-	fs.VisitAll(func(f *flag.Flag) {
-		if first {
-			fmt.Fprintln(w, "\nFlags:")
-			first = false
-		}
-		arg, usage := flag.UnquoteUsage(f)
-		if arg != "" {
-			arg = " " + arg
-		}
-		fmt.Fprintf(w, "  --%s%s\n      %s", f.Name, arg, usage)
-		switch f.DefValue {
-		case "", "0", "false", "0s":
-		default:
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w)
-	})
+	writeFlags(w, fs, "\nFlags:\n")
 	fmt.Fprintf(w, "\nRun '%s help' for the global flags and the exit codes.\n", progName)
 }
 
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+// writeFlags lists the flags of fs, after header if there is any.
+func writeFlags(w io.Writer, fs *flag.FlagSet, header string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprint(w, header)
+		header = ""
+		arg, usage := flag.UnquoteUsage(f)
+		def := when(!slices.Contains([]string{"", "0", "0s", "false"}, f.DefValue), " (default "+f.DefValue+")")
+		fmt.Fprintf(w, "  --%s%s\n      %s%s\n", f.Name, when(arg != "", " "+arg), usage, def)
+	})
 }
 
-func setupHelp(fs *flag.FlagSet) action {
+func setupHelp(*flag.FlagSet) action {
 	return func(s *session, args []string) error {
 		if len(args) == 0 {
-			writeUsage(s.stdout)
+			writeUsage(s.stdout, new(session).globalFlags())
 			return nil
 		}
 		cmd, ok := lookupCommand(args[0])
@@ -342,198 +321,26 @@ func setupHelp(fs *flag.FlagSet) action {
 	}
 }
 
-func setupVersion(fs *flag.FlagSet) action {
+// setupVersion prints the build: module version, commit and Go version.
+func setupVersion(*flag.FlagSet) action {
 	return func(s *session, _ []string) error {
 		_, err := fmt.Fprintln(s.stdout, versionString())
 		return err
 	}
 }
 
-// versionString describes the build: module version, commit and Go version.
 func versionString() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return progName + " (no build information)"
 	}
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	var rev, modified string
+	vcs := map[string]string{}
 	for _, st := range bi.Settings {
-		switch st.Key {
-		case "vcs.revision":
-			rev = st.Value
-		case "vcs.modified":
-			if st.Value == "true" {
-				modified = ", modified"
-			}
-		}
+		vcs[st.Key] = st.Value
 	}
-	out := progName + " " + v
-	if rev != "" {
-		out += fmt.Sprintf(" (commit %.12s%s)", rev, modified)
+	out := progName + " " + cmp.Or(bi.Main.Version, "(devel)")
+	if rev := vcs["vcs.revision"]; rev != "" {
+		out += fmt.Sprintf(" (commit %.12s%s)", rev, when(vcs["vcs.modified"] == "true", ", modified"))
 	}
 	return out + " " + bi.GoVersion
-}
-
-// client returns a Client for the Pieces OS the global flags point at.
-func (s *session) client() (*user.Client, error) {
-	if err := s.resolveBase(); err != nil {
-		return nil, err
-	}
-	if s.transport == nil {
-		s.transport = http.DefaultTransport.(*http.Transport).Clone()
-		dial := s.transport.DialContext
-		s.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dial(ctx, network, addr)
-			if err == nil {
-				s.connected.Store(true)
-			}
-			return conn, err
-		}
-	}
-	hc := &http.Client{
-		Transport: s.transport,
-		// As the default client of package user: a redirect is an answer,
-		// never followed with the credentials attached.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	opts := []user.Option{
-		user.WithBaseURL(s.base),
-		user.WithHTTPClient(hc),
-		user.WithUserAgent(progName + " (" + user.DefaultUserAgent + ")"),
-	}
-	if s.appID != "" {
-		opts = append(opts, user.WithApplicationID(s.appID))
-	}
-	if s.token != "" {
-		opts = append(opts, user.WithAccessToken(s.token))
-	}
-	if s.insecure {
-		opts = append(opts, user.WithInsecureCredentials())
-	}
-	c, err := user.New(opts...)
-	if err != nil {
-		// The only check that --insecure-credentials lifts: say it in the
-		// program's terms, not the library's.
-		if _, again := user.New(append(opts, user.WithInsecureCredentials())...); again == nil {
-			return nil, usagef("refusing to send the application id or token over plain http to %s, which is not a loopback address: use an https:// address in --host, or give --insecure-credentials to allow it", s.base)
-		}
-		return nil, usagef("%v", err)
-	}
-	s.base = c.BaseURL()
-	return c, nil
-}
-
-// resolveBase decides where Pieces OS is: --host, else $PIECES_OS_URL,
-// else discovery, else user.DefaultBaseURL.
-func (s *session) resolveBase() error {
-	if s.base != "" {
-		return nil
-	}
-	switch {
-	case s.hostSet:
-		base, err := user.ParseBaseURL(s.host)
-		if err != nil {
-			return usagef("--host: %v; give an address such as %s or 127.0.0.1:39300", err, user.DefaultBaseURL)
-		}
-		s.base = base
-	case os.Getenv(user.EnvBaseURL) != "":
-		base, err := user.ParseBaseURL(os.Getenv(user.EnvBaseURL))
-		if err != nil {
-			return usagef("$%s: %v; give an address such as %s or 127.0.0.1:39300, or unset it", user.EnvBaseURL, err, user.DefaultBaseURL)
-		}
-		s.base = base
-	default:
-		ctx, cancel := context.WithTimeout(s.ctx, discoverTimeout)
-		defer cancel()
-		inst, err := user.DiscoverInstance(ctx, user.DiscoverOptions{})
-		switch {
-		case err == nil, errors.Is(err, user.ErrMigrating):
-			s.base = inst.URL // a migrating Pieces OS answers for itself
-		case s.ctx.Err() != nil:
-			return s.ctx.Err()
-		default:
-			s.discoverErr = err
-			s.base = user.DefaultBaseURL
-		}
-	}
-	return nil
-}
-
-// callCtx returns the context of one call to Pieces OS, bounded by
-// --timeout.
-func (s *session) callCtx() (context.Context, context.CancelFunc) {
-	if s.timeout <= 0 {
-		return context.WithCancel(s.ctx)
-	}
-	return context.WithTimeout(s.ctx, s.timeout)
-}
-
-// close releases the connections of the run.
-func (s *session) close() {
-	if s.transport != nil {
-		s.transport.CloseIdleConnections()
-	}
-}
-
-// fail reports err on standard error and returns the exit code it means;
-// a nil err is exitOK.
-func (s *session) fail(err error) int {
-	if err == nil {
-		return exitOK
-	}
-	code, msg := exitFailed, err.Error()
-	var ue *usageError
-	switch {
-	case errors.As(err, &ue):
-		code = exitUsage
-	case s.ctx.Err() != nil && errors.Is(err, context.Canceled):
-		msg = "interrupted"
-	case unreachable(err):
-		code, msg = exitUnreachable, s.unreachableMessage(err)
-	}
-	fmt.Fprintf(s.stderr, "%s: %s\n", progName, oneLine(msg))
-	return code
-}
-
-// unreachable reports whether err says that Pieces OS could not be reached:
-// the request could not be sent, or no answer came in time.
-func unreachable(err error) bool {
-	var ue *url.Error
-	return errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, user.ErrNotFoundOnPorts)
-}
-
-// unreachableMessage says which address failed, why, and what to do.
-func (s *session) unreachableMessage(err error) string {
-	if errors.Is(err, user.ErrNotFoundOnPorts) {
-		return err.Error() // names what was tried and how to start Pieces OS
-	}
-	timedOut := errors.Is(err, context.DeadlineExceeded)
-	if timedOut && s.connected.Load() {
-		// Something accepts connections there: Pieces OS runs but is slow
-		// or stuck, and starting it would not help.
-		return fmt.Sprintf("Pieces OS at %s did not answer within %v: it accepts connections but is busy or stuck; try again, give a longer --timeout, or restart Pieces OS",
-			s.base, s.timeout)
-	}
-	cause := err.Error()
-	var ue *url.Error
-	switch {
-	case timedOut:
-		cause = fmt.Sprintf("no connection within %v (see --timeout)", s.timeout)
-	case errors.As(err, &ue):
-		cause = ue.Err.Error()
-	}
-	if s.discoverErr != nil {
-		return fmt.Sprintf("cannot reach Pieces OS: nothing answered on %s ports %d-%d, and %s failed: %s; %s",
-			user.DiscoverHost, user.FirstPort, user.LastPort, s.base, cause, startHint)
-	}
-	return fmt.Sprintf("cannot reach Pieces OS at %s: %s; %s", s.base, cause, startHint)
-}
-
-// oneLine folds a message onto one line.
-func oneLine(msg string) string {
-	msg = strings.TrimSpace(msg)
-	return strings.Join(strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
 }

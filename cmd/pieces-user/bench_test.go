@@ -19,8 +19,12 @@ import (
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
 
+// maxAnswer is the largest answer package user reads by default (see
+// user.WithMaxResponseBytes).
+const maxAnswer = 16 << 20
+
 // BenchmarkJSONSnapshotAtLimit measures `pieces-user --json snapshot`, run
-// in-process, on an answer just under user.DefaultMaxResponseBytes: the
+// in-process, on an answer just under maxAnswer: the
 // read of the answer by the library and the printing of it. Besides the
 // allocations it reports peak-MiB, the largest growth of the heap seen
 // during a run (sampled; garbage not yet collected counts), and alloc-x,
@@ -31,7 +35,7 @@ import (
 func BenchmarkJSONSnapshotAtLimit(b *testing.B) {
 	for _, shape := range []string{"unknown", "known"} {
 		b.Run(shape, func(b *testing.B) {
-			body := bigSnapshot(b, shape, int(user.DefaultMaxResponseBytes)-1024)
+			body := bigSnapshot(b, shape, int(maxAnswer)-1024)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = w.Write(body)
@@ -56,7 +60,7 @@ func BenchmarkJSONSnapshotAtLimit(b *testing.B) {
 				b.Fatalf("printed %d bytes of an answer of %d", printed.n, len(body))
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
-			b.ReportMetric(float64(allocated)/float64(user.DefaultMaxResponseBytes), "alloc-x")
+			b.ReportMetric(float64(allocated)/float64(maxAnswer), "alloc-x")
 		})
 	}
 }
@@ -143,13 +147,11 @@ func measurePeak(f func()) (peak, allocated uint64) {
 }
 
 // BenchmarkJSONPrintAtLimit measures the printing alone of a --json
-// result of just under user.DefaultMaxResponseBytes, once the library holds
-// it: a profile, whose JSON Profile.Raw copies once, and another answer,
-// recorded with user.WithRawResponse, which is printed without a copy.
-// Either way the indented text goes to standard output through one small
-// buffer.
+// result of just under maxAnswer, once the library holds
+// it: a profile, whose JSON is Profile.Raw, and another answer, which the
+// recorder kept. Either way the indented text is built in one buffer.
 func BenchmarkJSONPrintAtLimit(b *testing.B) {
-	body := bigSnapshot(b, "unknown", int(user.DefaultMaxResponseBytes)-1024)
+	body := bigSnapshot(b, "unknown", int(maxAnswer)-1024)
 	var answer struct{ User *user.Profile }
 	if err := json.Unmarshal(body, &answer); err != nil {
 		b.Fatal(err)
@@ -160,8 +162,8 @@ func BenchmarkJSONPrintAtLimit(b *testing.B) {
 		v    any
 	}{{"profile", answer.User}, {"answer", struct{}{}}} {
 		b.Run(tt.name, func(b *testing.B) {
-			s := &session{stdout: &out, json: true}
-			s.answer = user.RawResponse{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+			s := &session{stdout: &out, json: true, rec: &recorder{status: http.StatusOK, ctype: "application/json"}}
+			s.rec.body.Write(body)
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			var peak uint64
@@ -183,9 +185,16 @@ func BenchmarkJSONPrintAtLimit(b *testing.B) {
 }
 
 // TestJSONSnapshotMemory bounds what `pieces-user --json snapshot`
-// allocates for an answer at the size limit whose bytes are in members this
-// version does not know: the library's read (about 2.2 times the body) and
-// a printing that copies nothing more. It runs alone, not in parallel, so
+// allocates in all for an answer at the size limit whose bytes are in
+// members this version does not know: the library's read of the answer
+// (about 2.2 times the body) and the indentation by json.Indent. That
+// costs 2 times the body with Go 1.26 (json.Indent grows its buffer to
+// twice the input), but about 9.7 times with Go 1.27, whose json.Indent
+// goes through the encoding/json/jsontext encoder and grows buffers of its
+// own. Measured for the whole command: 4.18x with Go 1.26.8, 11.83x with
+// Go 1.27.3; the bound, 13, holds on both. A hand-written streaming
+// indenter allocated nothing more than the library's read, but the
+// standard library's is the one kept. It runs alone, not in parallel, so
 // the count is the command's.
 func TestJSONSnapshotMemory(t *testing.T) {
 	if testing.Short() {
@@ -194,7 +203,7 @@ func TestJSONSnapshotMemory(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes what is allocated")
 	}
-	body := bigSnapshot(t, "unknown", int(user.DefaultMaxResponseBytes)-1024)
+	body := bigSnapshot(t, "unknown", int(maxAnswer)-1024)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
@@ -210,7 +219,10 @@ func TestJSONSnapshotMemory(t *testing.T) {
 	if printed.n < int64(len(body))/2 {
 		t.Fatalf("printed %d bytes of an answer of %d", printed.n, len(body))
 	}
-	if x := float64(allocated) / float64(len(body)); x > 2.5 {
-		t.Errorf("--json snapshot allocated %.2f times the answer, want at most 2.5", x)
+	const bound = 13 // see above
+	x := float64(allocated) / float64(len(body))
+	t.Logf("--json snapshot allocated %.2f times the answer (%s)", x, runtime.Version())
+	if x > bound {
+		t.Errorf("--json snapshot allocated %.2f times the answer, want at most %d", x, bound)
 	}
 }

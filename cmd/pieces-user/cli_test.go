@@ -23,7 +23,7 @@ import (
 func decodeOut[T any](t *testing.T, r result) T {
 	t.Helper()
 	var v T
-	if err := decodeStrict([]byte(r.stdout), &v); err != nil {
+	if err := decode([]byte(r.stdout), &v, true); err != nil {
 		t.Fatalf("the output is not one JSON %T: %v\n%s", v, err, r)
 	}
 	return v
@@ -112,6 +112,16 @@ func TestJSONIsWhatPiecesOSSent(t *testing.T) {
 	}
 	if diff := cmp.Diff(members, got); diff != "" {
 		t.Errorf("snapshot --json differs from the user member sent (-want +got):\n%s", diff)
+	}
+
+	// Another answer is printed as sent too, whatever its size.
+	checkout := `{"user":{"id":"u1"},"newerMember":"` + strings.Repeat("x", 100<<10) + `"}` + "\n"
+	if err := srv.RespondNext("userCheckout", 1, 200, "application/json", checkout); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, 0, "", nil, "--host", srv.URL, "--json", "checkout")
+	if diff := cmp.Diff(jsonOf(t, []byte(checkout)), jsonOf(t, []byte(r.stdout))); diff != "" {
+		t.Errorf("checkout --json differs from the answer sent (-want +got):\n%s", diff)
 	}
 }
 
@@ -440,7 +450,7 @@ func TestClear(t *testing.T) {
 		t.Error("after clear the fake still has a user signed in")
 	}
 	r = mustRun(t, 1, "", nil, "--host", srv.URL, "snapshot")
-	if !strings.Contains(r.stderr, "no user is signed in") {
+	if !strings.Contains(r.stderr, "not signed in; sign in with 'pieces-user sign-in'") {
 		t.Errorf("snapshot when signed out: stderr %q", r.stderr)
 	}
 }
@@ -451,8 +461,12 @@ func TestApplicationIDAndHostFromEnvironment(t *testing.T) {
 
 	// A bare host:port is an http address.
 	mustRun(t, 0, "", nil, "--host", strings.TrimPrefix(srv.URL, "http://"), "--app-id", "from-flag", "snapshot")
-	if h := lastRequest(t, srv, "userSnapshot").Header.Get("X-Application-ID"); h != "from-flag" {
-		t.Errorf("X-Application-ID = %q, want from-flag", h)
+	h := lastRequest(t, srv, "userSnapshot").Header
+	if h.Get("X-Application-ID") != "from-flag" || h.Get("Application") != "from-flag" {
+		t.Errorf("X-Application-ID = %q and application = %q, want from-flag for both", h.Get("X-Application-ID"), h.Get("Application"))
+	}
+	if ua := h.Get("User-Agent"); ua != userAgent {
+		t.Errorf("User-Agent = %q, want %q", ua, userAgent)
 	}
 
 	// No --host: $PIECES_OS_URL names the fake, so discovery is not tried.

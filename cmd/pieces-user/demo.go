@@ -5,35 +5,24 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// Bounds of the demo, so that it never hangs: the whole of it, and each
-// wait for an event on the stream. Both are far above what the steps take.
+// Bounds of the demo and of each wait for an event, far above what they take.
 const (
 	demoTimeout     = 30 * time.Second
 	demoStepTimeout = 5 * time.Second
 )
 
-// Values the demo sets.
-const (
-	demoVanity      = "countess"
-	demoTakenVanity = "babbage"
-	demoNewName     = "Augusta Ada King"
-)
-
-func setupDemo(fs *flag.FlagSet) action {
+func setupDemo(*flag.FlagSet) action {
 	return func(s *session, _ []string) error {
 		ctx, cancel := context.WithTimeout(s.ctx, demoTimeout)
 		defer cancel()
-		d := &demo{s: s, ctx: ctx, w: s.stdout}
-		if err := d.run(); err != nil {
-			// Whatever failed, the demo failed: exit code 1, not the
-			// codes that speak of a real Pieces OS.
+		if err := (&demo{s: s, ctx: ctx}).run(); err != nil {
+			// Exit code 1, not those that speak of a real Pieces OS.
 			return fmt.Errorf("demo failed: %v", err)
 		}
 		return nil
@@ -41,50 +30,67 @@ func setupDemo(fs *flag.FlagSet) action {
 }
 
 // demo walks through package user against a fake Pieces OS, printing each
-// step and its result.
+// step and its result. Its first failure ends the output and the demo.
 type demo struct {
 	s      *session
 	ctx    context.Context
-	w      io.Writer
 	step   int
 	events <-chan user.Event
+	err    error
 }
 
-// title starts a step.
+// ok records err, the failure of what, and reports whether the demo goes on.
+func (d *demo) ok(what string, err error) bool {
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("%s: %w", what, err)
+	}
+	return d.err == nil
+}
+
+// title starts a step; say prints a result of the current step.
 func (d *demo) title(format string, args ...any) {
-	d.step++
-	fmt.Fprintf(d.w, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
-}
-
-// say prints a result of the current step.
-func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.w, "   %s\n", fmt.Sprintf(format, args...))
-}
-
-// await waits for the first event on the stream that match accepts,
-// bounded by demoStepTimeout.
-func (d *demo) await(what string, match func(user.Event) bool) (user.Event, error) {
-	t := time.NewTimer(demoStepTimeout)
-	defer t.Stop()
-	for {
-		select {
-		case ev, ok := <-d.events:
-			if !ok {
-				return user.Event{}, fmt.Errorf("the stream ended while waiting for %s", what)
-			}
-			if match(ev) {
-				return ev, nil
-			}
-		case <-t.C:
-			return user.Event{}, fmt.Errorf("no %s on the stream within %v", what, demoStepTimeout)
-		case <-d.ctx.Done():
-			return user.Event{}, fmt.Errorf("stopped while waiting for %s: %w", what, d.ctx.Err())
-		}
+	if d.step++; d.err == nil {
+		fmt.Fprintf(d.s.stdout, "\n%d. %s\n", d.step, fmt.Sprintf(format, args...))
 	}
 }
 
-func kindIs(k user.EventKind) func(user.Event) bool {
-	return func(ev user.Event) bool { return ev.Kind == k }
+func (d *demo) say(format string, args ...any) {
+	if d.err == nil {
+		fmt.Fprintf(d.s.stdout, "   %s\n", fmt.Sprintf(format, args...))
+	}
+}
+
+// await waits, at most demoStepTimeout, for the first event on the stream
+// of kind k that match accepts (nil accepts any), and says it.
+func (d *demo) await(k user.EventKind, match func(user.Event) bool, note string) {
+	ctx, cancel := context.WithTimeout(d.ctx, demoStepTimeout)
+	defer cancel()
+	if d.err != nil {
+		return
+	}
+	ev, err := usertest.Await(ctx, d.events, func(ev user.Event) bool { return ev.Kind == k && (match == nil || match(ev)) })
+	switch {
+	case !d.ok("waiting for a "+k.String()+" event", err):
+	case k == user.EventProfile:
+		d.say("event %s%s", describeProfile(ev.Profile), note)
+	case k == user.EventDisconnected:
+		d.say("event disconnected: %s", oneLine(ev.Err.Error()))
+	case k == user.EventRetrying:
+		d.say("event retrying in %v", ev.RetryIn.Round(time.Millisecond))
+	default:
+		d.say("event %s", k)
+	}
+}
+
+// expect checks that the call what failed with want, named wantName.
+func (d *demo) expect(what string, err, want error, wantName string) {
+	if !errors.Is(err, want) {
+		d.ok(what, fmt.Errorf("returned %v, not an error matching %s", err, wantName))
+		return
+	}
+	e, _ := errors.AsType[*user.Error](err)
+	d.say("err: %v", err)
+	d.say("errors.Is(err, %s) = true; e, _ := errors.AsType[*user.Error](err); e.StatusCode = %d", wantName, e.StatusCode)
 }
 
 func (d *demo) run() error {
@@ -96,139 +102,68 @@ func (d *demo) run() error {
 	}
 	defer srv.Close()
 	d.say("srv, _ := usertest.NewServer()  // listening on %s", srv.URL)
-
-	d.s.base, d.s.discoverErr = srv.URL, nil
+	d.s.host, d.s.given = srv.URL, map[string]string{"host": srv.URL}
 	c, err := d.s.client()
 	if err != nil {
 		return err
 	}
 	d.say("c, _ := user.New(user.WithBaseURL(srv.URL))")
-
 	d.title("Read the signed-in user: c.Snapshot(ctx).")
 	p, err := c.Snapshot(ctx)
-	if err != nil {
-		return fmt.Errorf("c.Snapshot: %w", err)
+	if !d.ok("c.Snapshot", err) {
+		return d.err
 	}
 	d.say("signed in: %s <%s>, username %s, vanity name %s", p.Name, p.Email, p.Username, p.Vanityname)
 	d.say("personal cloud %s at %s", p.Allocation.Status.Cloud, p.Allocation.URLs.Base.URL)
-
-	d.title("Change the vanity name: c.UpdateVanity(ctx, %q).", demoVanity)
-	p, err = c.UpdateVanity(ctx, demoVanity)
-	if err != nil {
-		return fmt.Errorf("c.UpdateVanity(%q): %w", demoVanity, err)
+	d.title(`Change the vanity name: c.UpdateVanity(ctx, "countess").`)
+	if p, err = c.UpdateVanity(ctx, "countess"); !d.ok("c.UpdateVanity", err) {
+		return d.err
 	}
 	d.say("vanity name is now %q; the personal cloud also answers at %s", p.Vanityname, p.Allocation.URLs.Vanity.URL)
-
-	d.title("Ask for a vanity name another user holds: c.UpdateVanity(ctx, %q).", demoTakenVanity)
-	srv.TakeVanity(demoTakenVanity)
-	d.say("(the fake was told the name is taken: srv.TakeVanity(%q))", demoTakenVanity)
-	_, err = c.UpdateVanity(ctx, demoTakenVanity)
-	if err == nil {
-		return fmt.Errorf("c.UpdateVanity(%q) succeeded; a taken name should fail with 409", demoTakenVanity)
-	}
-	d.say("err: %v", err)
-	d.say("errors.Is(err, user.ErrVanityTaken) = %t, user.StatusCode(err) = %d", errors.Is(err, user.ErrVanityTaken), user.StatusCode(err))
-	if !errors.Is(err, user.ErrVanityTaken) {
-		return fmt.Errorf("c.UpdateVanity(%q) failed with %v, not with user.ErrVanityTaken", demoTakenVanity, err)
-	}
-
+	d.title(`Ask for a vanity name another user holds (srv.TakeVanity("babbage")): c.UpdateVanity(ctx, "babbage").`)
+	srv.TakeVanity("babbage")
+	_, err = c.UpdateVanity(ctx, "babbage")
+	d.expect("c.UpdateVanity", err, user.ErrConflict, "user.ErrConflict")
 	d.title("Check a feature: c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil).")
-	fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil)
-	if err != nil {
-		return fmt.Errorf("c.HasFeatureAccess: %w", err)
+	if fa, err := c.HasFeatureAccess(ctx, user.HasFeatureAccessEnumSHARESNIPPET, nil); d.ok("c.HasFeatureAccess", err) {
+		d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
 	}
-	d.say("can use: %s, enabled: %s, enterprise user: %s, reason: %q", yesNo(fa.CanUse), yesNo(fa.Enabled), yesNo(fa.IsEnterpriseUser), fa.Reason)
-
 	d.title("Ask for the sign-in providers: c.Providers(ctx). Only the cloud serves this.")
 	_, err = c.Providers(ctx)
-	if err == nil {
-		return errors.New("c.Providers succeeded; a local Pieces OS should answer 501")
-	}
-	d.say("err: %v", err)
-	d.say("errors.Is(err, user.ErrNotImplemented) = %t", errors.Is(err, user.ErrNotImplemented))
-	if !errors.Is(err, user.ErrNotImplemented) {
-		return fmt.Errorf("c.Providers failed with %v, not with user.ErrNotImplemented", err)
-	}
-
-	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx), then range over st.Events().")
-	st, err := c.WatchProfile(ctx, user.WithBackoff(50*time.Millisecond, time.Second))
-	if err != nil {
-		return fmt.Errorf("c.WatchProfile: %w", err)
+	d.expect("c.Providers", err, user.ErrNotImplemented, "user.ErrNotImplemented")
+	d.title("Follow the profile stream: st, _ := c.WatchProfile(ctx, nil), then range over st.Events().")
+	st, err := c.WatchProfile(ctx, &user.WatchOptions{Backoff: user.Backoff{Min: 50 * time.Millisecond, Max: time.Second}})
+	if !d.ok("c.WatchProfile", err) {
+		return d.err
 	}
 	defer st.Close()
 	d.events = st.Events()
-	if _, err := d.await("connection", kindIs(user.EventConnected)); err != nil {
-		return err
-	}
-	d.say("event connected")
-	ev, err := d.await("profile", kindIs(user.EventProfile))
-	if err != nil {
-		return err
-	}
-	d.say("event %s  // the current state comes first", describeProfile(ev.Profile))
-
+	d.await(user.EventConnected, nil, "")
+	d.await(user.EventProfile, nil, "  // the current state comes first")
 	d.title("Change the name with c.Update(ctx, p) and see the stream deliver it.")
-	changed := *p
-	changed.Name = demoNewName
-	if _, err := c.Update(ctx, &changed); err != nil {
-		return fmt.Errorf("c.Update: %w", err)
+	p.Name = "Augusta Ada King"
+	_, err = c.Update(ctx, p)
+	d.ok("c.Update", err)
+	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.Name == p.Name }, "")
+	d.title("Sign out with c.SignOut(ctx) and see the stream report it.")
+	if users, err := c.SignOut(ctx); d.ok("c.SignOut", err) {
+		d.say("Pieces OS still knows %d user(s), whom c.SignIn can sign in again", len(users.Iterable))
 	}
-	ev, err = d.await("updated profile", func(ev user.Event) bool {
-		return ev.Kind == user.EventProfile && ev.Profile.Name == demoNewName
-	})
-	if err != nil {
-		return err
+	d.await(user.EventSignedOut, nil, "")
+	d.title("Sign in again: c.SignIn(ctx) (Pieces OS would open the browser; the fake signs the last user in at once).")
+	if p, err = c.SignIn(ctx); !d.ok("c.SignIn", err) {
+		return d.err
 	}
-	d.say("event %s", describeProfile(ev.Profile))
-
-	d.title("Sign out with c.Clear(ctx) and see the stream report it.")
-	if err := c.Clear(ctx); err != nil {
-		return fmt.Errorf("c.Clear: %w", err)
-	}
-	if _, err := d.await("signed-out event", kindIs(user.EventSignedOut)); err != nil {
-		return err
-	}
-	d.say("event signed-out")
-
-	d.title("Sign in again: c.Select(ctx, nil) signs the last user back in.")
-	p, err = c.Select(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("c.Select: %w", err)
-	}
-	ev, err = d.await("profile after the sign-in", func(ev user.Event) bool {
-		return ev.Kind == user.EventProfile && ev.Profile.ID == p.ID
-	})
-	if err != nil {
-		return err
-	}
-	d.say("event %s", describeProfile(ev.Profile))
-
+	d.await(user.EventProfile, func(ev user.Event) bool { return ev.Profile.ID == p.ID }, "")
 	d.title("Drop every stream without a close frame, as a crash of Pieces OS would: srv.DropStreams().")
-	n := srv.DropStreams()
-	if n == 0 {
-		return errors.New("the fake had no open stream to drop")
+	if srv.DropStreams() == 0 {
+		d.ok("srv.DropStreams", errors.New("the fake had no open stream to drop"))
 	}
-	d.say("the fake dropped %d stream; the Stream reconnects on its own:", n)
-	ev, err = d.await("disconnection", kindIs(user.EventDisconnected))
-	if err != nil {
-		return err
+	d.say("the fake dropped the stream; the Stream reconnects on its own:")
+	for _, k := range []user.EventKind{user.EventDisconnected, user.EventRetrying, user.EventConnected} {
+		d.await(k, nil, "")
 	}
-	d.say("event disconnected: %s", oneLine(errText(ev.Err)))
-	ev, err = d.await("retry", kindIs(user.EventRetrying))
-	if err != nil {
-		return err
-	}
-	d.say("event retrying in %v", ev.RetryIn.Round(time.Millisecond))
-	if _, err := d.await("reconnection", kindIs(user.EventConnected)); err != nil {
-		return err
-	}
-	d.say("event connected")
-	ev, err = d.await("profile after the reconnection", kindIs(user.EventProfile))
-	if err != nil {
-		return err
-	}
-	d.say("event %s  // the state is delivered again", describeProfile(ev.Profile))
-
+	d.await(user.EventProfile, nil, "  // the state is delivered again")
 	d.title("Done: st.Close() ends the stream and srv.Close() the fake.")
-	return nil
+	return d.err
 }

@@ -40,7 +40,7 @@ func TestExitCodeAPIErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = mustRun(t, exitFailed, "", nil, "--host", srv.URL, "beta", "--user", "u1")
-	oneLineOn(t, r, "not signed in or not connected to the cloud (511)", "nobody home")
+	oneLineOn(t, r, "not signed in (511)", "nobody home", "sign in with 'pieces-user sign-in'")
 }
 
 func TestExitCodeUsage(t *testing.T) {
@@ -63,6 +63,8 @@ func TestExitCodeUsage(t *testing.T) {
 		{"empty argument", "", []string{"vanity", ""}, []string{"the name is empty"}},
 		{"unknown feature", "", []string{"feature", "teleport"}, []string{`unknown feature "teleport"`, "SHARE_SNIPPET", "EXTERNAL_PROVIDER_PROCESSING"}},
 		{"unknown processing", "", []string{"feature", "external_provider_processing", "--processing", "quantum"}, []string{"LOCAL, CLOUD, BLENDED"}},
+		{"empty entity", "", []string{"associate", "u1", ""}, []string{"the entity ID is empty"}},
+		{"dot entity", "", []string{"disassociate", "..", "e1"}, []string{`the user ID ".." is not a usable path segment`}},
 		{"bad JSON", `{"name": "Ada",`, []string{"update", "--file", "-"}, []string{"standard input", "UserProfile", "cut short"}},
 		{"JSON syntax", `{"name" "Ada"}`, []string{"update", "--file", "-"}, []string{"line 1, column"}},
 		{"typo of a member", `{"name":"Ada","nmae":"x"}`, []string{"update", "--file", "-"}, []string{`unknown member "nmae" looks like a typo of "name"`}},

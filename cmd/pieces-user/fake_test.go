@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -68,7 +70,7 @@ func TestServeFakeKnobs(t *testing.T) {
 	host := []string{"--host", url}
 
 	r := mustRun(t, exitFailed, "", nil, append(host, "snapshot")...)
-	oneLineOn(t, r, "no user is signed in")
+	oneLineOn(t, r, "not signed in")
 	mustRun(t, 0, "", nil, append(host, "select")...)
 
 	for _, name := range []string{"babbage", "lovelace"} {
@@ -166,7 +168,7 @@ func TestFeaturesFollowTheSpec(t *testing.T) {
 		}
 	}
 	var listed []string
-	for _, f := range features() {
+	for _, f := range specFeatures() {
 		if !f.Valid() {
 			t.Errorf("feature %q is not a value of the enum", f)
 		}
@@ -176,6 +178,57 @@ func TestFeaturesFollowTheSpec(t *testing.T) {
 	slices.Sort(listed)
 	slices.Sort(fromSpec)
 	if diff := cmp.Diff(fromSpec, listed); diff != "" {
-		t.Errorf("features() + UNKNOWN differs from HasFeatureAccessEnum in the spec (-spec +list):\n%s", diff)
+		t.Errorf("specFeatures() + UNKNOWN differs from HasFeatureAccessEnum in the spec (-spec +list):\n%s", diff)
 	}
+}
+
+// TestServeFakeProfileAndSignInDelay checks --profile, whose members this
+// version does not know survive snapshot --json | update --file -, and
+// --sign-in-delay.
+func TestServeFakeProfileAndSignInDelay(t *testing.T) {
+	t.Parallel()
+	doc := jsonOf(t, mustMarshal(t, usertest.DefaultProfile()))
+	doc["timezone"] = "Europe/Paris"
+	doc["aesthetics"].(map[string]any)["density"] = "compact"
+	file := filepath.Join(t.TempDir(), "profile.json")
+	if err := os.WriteFile(file, mustMarshal(t, doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, url := startServeFake(t, "--addr", "127.0.0.1:0", "--profile", file)
+	snap := mustRun(t, exitOK, "", nil, "--host", url, "--json", "snapshot")
+	if diff := cmp.Diff(doc, jsonOf(t, []byte(snap.stdout))); diff != "" {
+		t.Errorf("snapshot --json differs from --profile (-want +got):\n%s", diff)
+	}
+	mustRun(t, exitOK, snap.stdout, nil, "--host", url, "update", "--file", "-", "--name", "Ada King")
+	doc["name"] = "Ada King"
+	after := mustRun(t, exitOK, "", nil, "--host", url, "--json", "snapshot")
+	if diff := cmp.Diff(doc, jsonOf(t, []byte(after.stdout))); diff != "" {
+		t.Errorf("after snapshot --json | update --file - --name (-want +got):\n%s", diff)
+	}
+	p.signal(t, os.Interrupt)
+	p.wait(t)
+
+	p, url = startServeFake(t, "--addr", "127.0.0.1:0", "--signed-out", "--sign-in-delay", "-1s")
+	r := mustRun(t, exitFailed, "", nil, "--host", url, "sign-in", "--wait", "300ms")
+	if !strings.Contains(r.stderr, "sign-in: not finished within 300ms") {
+		t.Errorf("sign-in against a sign-in that never finishes: stderr\n%s", r.stderr)
+	}
+	p.signal(t, os.Interrupt)
+	p.wait(t)
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"name":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, exitUsage, "", nil, "serve-fake", "--addr", "127.0.0.1:0", "--profile", bad)
+	oneLineOn(t, r, "serve-fake: --profile: ")
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -42,6 +42,12 @@ func TestHelpOfOneCommand(t *testing.T) {
 			}
 		}
 	}
+	r := mustRun(t, 0, "", nil, "help", "select")
+	for _, s := range []string{"does not sign a person in by name", "--user-id", "--token", "use sign-in"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("help select lacks %q:\n%s", s, r.stdout)
+		}
+	}
 	// Every command has a help page that names it (in process: the
 	// binary has been checked above).
 	for _, c := range commands() {
@@ -67,7 +73,7 @@ func TestDemo(t *testing.T) {
 	for _, s := range []string{
 		"c.Snapshot(ctx)", "signed in: Ada Lovelace",
 		`vanity name is now "countess"`,
-		"vanity name already taken (409)", "errors.Is(err, user.ErrVanityTaken) = true",
+		"vanity name already taken (409)", "errors.Is(err, user.ErrConflict) = true", "e.StatusCode = 409",
 		"can use: yes",
 		"(501)", "errors.Is(err, user.ErrNotImplemented) = true",
 		"event profile: Augusta Ada King", "event signed-out",

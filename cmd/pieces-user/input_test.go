@@ -86,7 +86,7 @@ func TestCheckTypos(t *testing.T) {
 		{`{"name":`, ""},
 	}
 	for _, tt := range tests {
-		err := checkTypos([]byte(tt.in), profile)
+		err := checkMembers("", []byte(tt.in), profile)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s: %v", tt.in, err)
@@ -113,7 +113,7 @@ func TestDecodeKeeping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var p user.UserProfile
-		err := decodeKeeping([]byte(tt.in), &p)
+		err := decode([]byte(tt.in), &p, false)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%q: %v", tt.in, err)
@@ -135,11 +135,11 @@ func FuzzReadKeeping(f *testing.F) {
 	}
 	profile := reflect.TypeFor[user.UserProfile]()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if checkTypos(data, profile) != nil {
+		if checkMembers("", data, profile) != nil {
 			return
 		}
 		var p user.Profile
-		if decodeKeeping(data, &p) != nil {
+		if decode(data, &p, false) != nil {
 			return
 		}
 		var sent, back map[string]json.RawMessage

@@ -33,6 +33,9 @@ var binPath string
 const waitLimit = time.Minute
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(envOpener); mode != "" {
+		os.Exit(opener(mode, os.Getenv(envLifeline), os.Args[len(os.Args)-1]))
+	}
 	dir, err := os.MkdirTemp("", "pieces-user-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "creating the build directory:", err)
@@ -396,4 +399,49 @@ func hasPrefix(prefix string) func(string) bool {
 
 func contains(sub string) func(string) bool {
 	return func(line string) bool { return strings.Contains(line, sub) }
+}
+
+// The test binary is also the --opener of launch in the tests: run with
+// $PIECES_USER_TEST_OPENER set, it is a stand-in for the desktop's opener.
+const (
+	envOpener   = "PIECES_USER_TEST_OPENER"   // the mode of the opener
+	envLifeline = "PIECES_USER_TEST_LIFELINE" // the address the "fake" opener reports to
+)
+
+// opener plays the desktop's opener asked to open url, and returns its
+// exit code. Mode "fake" starts a fake Pieces OS, as the desktop would
+// start Pieces OS: it connects to the test at lifeline, writes the fake's
+// port to $PIECES_OS_PORT_FILE, sends the fake's URL, and serves until the
+// test closes the connection (at most waitLimit). Mode "nothing" opens
+// nothing, and mode "fail" fails with exit code 3.
+func opener(mode, lifeline, url string) int {
+	if url != "pieces://launch" {
+		fmt.Fprintf(os.Stderr, "opener: asked to open %q\n", url)
+		return 2
+	}
+	switch mode {
+	case "nothing":
+		return 0
+	case "fake":
+	default:
+		return 3
+	}
+	conn, err := net.DialTimeout("tcp", lifeline, waitLimit)
+	if err != nil {
+		return 1
+	}
+	defer conn.Close()
+	srv, err := usertest.NewServer()
+	if err != nil {
+		return 1
+	}
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	if writePortFile(os.Getenv(envPortFile), port) != nil {
+		return 1
+	}
+	fmt.Fprintln(conn, srv.URL)
+	_ = conn.SetReadDeadline(time.Now().Add(waitLimit))
+	_, _ = io.Copy(io.Discard, conn)
+	return 0
 }

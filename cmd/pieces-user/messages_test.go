@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -15,18 +14,18 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
-// TestFlagError checks that the errors of package flag are rewritten in
-// the --name form, with the expected form of the value.
-func TestFlagError(t *testing.T) {
+// TestParseFlagErrors checks the messages of parseFlags: flags named
+// --name, and for a bad value the form that is expected.
+func TestParseFlagErrors(t *testing.T) {
 	t.Parallel()
 	newFS := func() *flag.FlagSet {
 		fs := flag.NewFlagSet("x", flag.ContinueOnError)
-		fs.SetOutput(&bytes.Buffer{})
 		fs.Duration("timeout", time.Second, "limit of each `DUR`")
 		fs.Int("count", 0, "stop after `N` events")
 		fs.Bool("json", false, "")
@@ -45,27 +44,59 @@ func TestFlagError(t *testing.T) {
 		{[]string{"--fail", "oops"}, `--fail: "oops" is not OPERATION=STATUS`},
 		{[]string{"--hots", "x"}, `unknown flag --hots`},
 		{[]string{"-hots"}, `unknown flag --hots`},
-		{[]string{"--timeout"}, `--timeout needs a value, a duration: use a unit, such as 5s or 1m`},
-		{[]string{"--count"}, `--count needs a value, a whole number`},
-		{[]string{"--file"}, `--file needs a value, F`},
+		{[]string{"---json"}, `unknown flag ---json`},
+		{[]string{"--=x"}, `unknown flag --`},
+		{[]string{"--timeout"}, `--timeout needs a value`},
 		{[]string{"--timeout", `"quoted"`}, `--timeout: invalid duration "\"quoted\"": use a unit, such as 5s or 1m`},
 	}
 	for _, tt := range tests {
-		fs := newFS()
-		err := flagError(fs, fs.Parse(tt.args))
-		if err == nil || err.Error() != tt.want {
+		if _, err := parseFlags(newFS(), nil, tt.args, false, map[string]string{}); err == nil || err.Error() != tt.want {
 			t.Errorf("flags %q: error %v, want %q", tt.args, err, tt.want)
 		}
 	}
-	fs := newFS()
-	if err := flagError(fs, fs.Parse([]string{"--help"})); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("--help: error %v, want flag.ErrHelp", err)
+	for _, help := range []string{"-h", "--help", "-help"} {
+		if _, err := parseFlags(newFS(), nil, []string{"a", help}, false, map[string]string{}); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%s: error %v, want flag.ErrHelp", help, err)
+		}
 	}
-	if err := flagError(fs, nil); err != nil {
-		t.Errorf("flagError(nil) = %v", err)
+}
+
+// TestParseFlagsAnywhere checks that flags and arguments may alternate,
+// that "--" ends the flags, that a flag the command lacks is looked up
+// among the global ones, and that with first the flags end at the first
+// argument.
+func TestParseFlagsAnywhere(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args    []string
+		first   bool
+		wantPos []string
+		wantM   string
+		wantV   bool
+		wantG   string
+	}{
+		{[]string{"SHARE", "--model", "m"}, false, []string{"SHARE"}, "m", false, ""},
+		{[]string{"--model", "m", "SHARE", "-v"}, false, []string{"SHARE"}, "m", true, ""},
+		{[]string{"a", "-v", "b", "--global=g"}, false, []string{"a", "b"}, "", true, "g"},
+		{[]string{"a", "--", "--model", "b"}, false, []string{"a", "--model", "b"}, "", false, ""},
+		{[]string{"--model", "m", "cmd", "-v"}, true, []string{"cmd", "-v"}, "m", false, ""},
+		{[]string{"-", "--model="}, false, []string{"-"}, "", false, ""},
+		{nil, false, nil, "", false, ""},
 	}
-	if err := flagError(fs, errors.New("bad flag syntax: ---x")); err == nil || err.Error() != "bad flag syntax: ---x" {
-		t.Errorf("an unknown message was changed: %v", err)
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		m := fs.String("model", "", "")
+		v := fs.Bool("v", false, "")
+		global := flag.NewFlagSet("g", flag.ContinueOnError)
+		g := global.String("global", "", "")
+		pos, err := parseFlags(fs, global, tt.args, tt.first, map[string]string{})
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.wantPos, pos); diff != "" || *m != tt.wantM || *v != tt.wantV || *g != tt.wantG {
+			t.Errorf("%q: positional %q, model %q, v %t, global %q; want %q, %q, %t, %q", tt.args, pos, *m, *v, *g, tt.wantPos, tt.wantM, tt.wantV, tt.wantG)
+		}
 	}
 }
 
@@ -87,8 +118,11 @@ func TestFlagErrorsOfTheProgram(t *testing.T) {
 		{[]string{"--host", host, "watch", "--count", "x"}, []string{`watch: --count: invalid number "x"`}},
 		{[]string{"--hots", host, "snapshot"}, []string{"unknown flag --hots"}},
 		{[]string{"--host", host, "update", "--nmae", "x"}, []string{"update: unknown flag --nmae"}},
-		{[]string{"--host", "", "snapshot"}, []string{"--host: base URL is empty"}},
-		{[]string{"--host", "ftp://127.0.0.1", "snapshot"}, []string{`--host: base URL "ftp://127.0.0.1": scheme must be http or https`}},
+		{[]string{"snapshot", "--host", host, "--timeout", "x"}, []string{`snapshot: --timeout: invalid duration "x"`, "run 'pieces-user help snapshot'"}},
+		{[]string{"--host", "", "snapshot"}, []string{"--host: the base URL is empty", "give an address such as"}},
+		{[]string{"--host", "ftp://127.0.0.1", "snapshot"}, []string{`--host: base URL "ftp://127.0.0.1": the scheme must be http or https`}},
+		{[]string{"--port-file", "x", "--no-port-file", "status"}, []string{"--port-file and --no-port-file exclude each other"}},
+		{[]string{"--ports", "0-3", "status"}, []string{`--ports: "0-3" is not a port or an ascending range`}},
 		{[]string{"--host", "192.0.2.1:39300", "--app-id", "app", "snapshot"}, []string{"plain http to http://192.0.2.1:39300", "--insecure-credentials", "https://"}},
 	}
 	for _, tt := range tests {
@@ -110,7 +144,7 @@ func TestFlagErrorsOfTheProgram(t *testing.T) {
 // sent: the client is only built.
 func TestInsecureCredentialsFlag(t *testing.T) {
 	t.Parallel()
-	s := &session{ctx: t.Context(), host: "192.0.2.1:39300", hostSet: true, appID: "app", insecure: true}
+	s := &session{ctx: t.Context(), host: "192.0.2.1:39300", given: map[string]string{"host": "192.0.2.1:39300"}, appID: "app", insecure: true}
 	defer s.close()
 	c, err := s.client()
 	if err != nil {
@@ -127,9 +161,9 @@ func TestInsecureCredentialsFlag(t *testing.T) {
 func TestHostFromEnvironmentFollowsTheLibrary(t *testing.T) {
 	t.Parallel()
 	srv := usertest.Start(t)
-	mustRun(t, exitOK, "", []string{user.EnvBaseURL + "=" + srv.Addr()}, "snapshot")
-	r := mustRun(t, exitUsage, "", []string{user.EnvBaseURL + "=http:" + srv.Addr()}, "snapshot")
-	oneLineOn(t, r, "$"+user.EnvBaseURL+": ", "malformed", "unset it")
+	mustRun(t, exitOK, "", []string{envBaseURL + "=" + srv.Addr()}, "snapshot")
+	r := mustRun(t, exitUsage, "", []string{envBaseURL + "=http:" + srv.Addr()}, "snapshot")
+	oneLineOn(t, r, "$"+envBaseURL+": ", "malformed", "unset it")
 }
 
 // TestSlowPiecesOS checks that a Pieces OS that accepts the connection but
@@ -146,11 +180,11 @@ func TestSlowPiecesOS(t *testing.T) {
 }
 
 // TestUnreachableMessages checks the message of each way Pieces OS can be
-// out of reach.
+// out of reach: absent, or present but too slow.
 func TestUnreachableMessages(t *testing.T) {
 	t.Parallel()
-	refused := &user.OpError{Op: "userSnapshot", Err: &url.Error{Op: "Get", URL: "http://127.0.0.1:1/user", Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}}
-	timeout := &user.OpError{Op: "userSnapshot", Err: context.DeadlineExceeded}
+	refused := &user.Error{Op: "userSnapshot", Err: fmt.Errorf("%w at http://127.0.0.1:1: connection refused", user.ErrUnreachable)}
+	timeout := &user.Error{Op: "userSnapshot", Err: fmt.Errorf("%w at http://127.0.0.1:1: %w", user.ErrUnreachable, context.DeadlineExceeded)}
 	tests := []struct {
 		name      string
 		err       error
@@ -160,22 +194,30 @@ func TestUnreachableMessages(t *testing.T) {
 	}{
 		{"refused", refused, false, []string{"cannot reach Pieces OS at http://127.0.0.1:1", "connection refused", "start the Pieces OS app", "`pieces-user serve-fake`"}, []string{"go run"}},
 		{"slow", timeout, true, []string{"Pieces OS at http://127.0.0.1:1 did not answer within 3s", "--timeout"}, []string{"start the Pieces OS app"}},
-		{"no connection in time", timeout, false, []string{"cannot reach Pieces OS at http://127.0.0.1:1: no connection within 3s", "start the Pieces OS app"}, nil},
+		{"no connection in time", timeout, false, []string{"cannot reach Pieces OS at http://127.0.0.1:1", "no connection within 3s", "start the Pieces OS app"}, nil},
 	}
 	for _, tt := range tests {
-		s := &session{ctx: t.Context(), timeout: 3 * time.Second, base: "http://127.0.0.1:1"}
+		s := &session{ctx: t.Context(), timeout: 3 * time.Second, host: "127.0.0.1:1", given: map[string]string{"host": "127.0.0.1:1"}}
+		if _, err := s.client(); err != nil {
+			t.Fatal(err)
+		}
 		s.connected.Store(tt.connected)
-		msg := s.unreachableMessage(tt.err)
+		var stderr strings.Builder
+		s.stderr = &stderr
+		if code := s.fail(tt.err); code != exitUnreachable {
+			t.Errorf("%s: exit %d, want %d", tt.name, code, exitUnreachable)
+		}
 		for _, w := range tt.wants {
-			if !strings.Contains(msg, w) {
-				t.Errorf("%s: message %q lacks %q", tt.name, msg, w)
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%s: message %q lacks %q", tt.name, stderr.String(), w)
 			}
 		}
 		for _, u := range tt.unwanted {
-			if strings.Contains(msg, u) {
-				t.Errorf("%s: message %q holds %q", tt.name, msg, u)
+			if strings.Contains(stderr.String(), u) {
+				t.Errorf("%s: message %q holds %q", tt.name, stderr.String(), u)
 			}
 		}
+		s.close()
 	}
 }
 

@@ -18,11 +18,18 @@ func TestEveryOperationHasACommand(t *testing.T) {
 	t.Parallel()
 	called := map[string]bool{}
 	for _, c := range commands() {
-		for r := range strings.SplitSeq(c.route, ",") {
+		for r := range strings.SplitSeq(c.route(), ",") {
 			called[strings.TrimSpace(r)] = true
 		}
 	}
 	routes := specRoutes()
+	for _, c := range commands() {
+		for _, op := range c.ops {
+			if _, ok := routes[op]; !ok && op != routeHealth && op != routeVersion {
+				t.Errorf("command %s sends %q, which is neither an operationId of the spec nor a route outside the User API", c.name, op)
+			}
+		}
+	}
 	ids := slices.Sorted(maps.Keys(routes))
 	for _, id := range ids {
 		if !called[routes[id]] {
@@ -70,7 +77,7 @@ func TestReadmeCommandTable(t *testing.T) {
 	want := map[string]string{}
 	var wantOrder []string
 	for _, c := range commands() {
-		want[c.name] = c.route
+		want[c.name] = c.route()
 		wantOrder = append(wantOrder, c.name)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

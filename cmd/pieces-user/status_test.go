@@ -3,15 +3,17 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
@@ -54,24 +56,23 @@ func TestStatusThroughPortFile(t *testing.T) {
 	r := mustRun(t, 0, "", nil, "status", "--port-file", pf)
 	statusLines(t, r.stdout,
 		"address: "+url+" (from the port file "+pf+")",
-		"version: 12.6.29-staging (staging; within >=12.0.0 <13.0.0)",
+		"version: 12.6.29-staging (staging; supported)",
 		"health: ready (id ",
 		"user: Ada Lovelace <ada@example.com> (id "+usertest.DefaultProfile().ID+")")
 	if r.stderr != "" {
 		t.Errorf("stderr: %s", r.stderr)
 	}
 
-	r = mustRun(t, 0, "", []string{user.EnvPortFile + "=" + pf}, "--json", "status")
+	r = mustRun(t, 0, "", []string{envPortFile + "=" + pf}, "--json", "status")
 	got := decodeOut[statusReport](t, r)
 	srvID = got.HealthID
 	want := statusReport{
-		Address: url, FoundBy: "port file", PortFile: pf,
-		Health: "ready", HealthID: srvID,
-		Version: "12.6.29-staging", Kind: "staging", Compatible: true, Window: ">=12.0.0 <13.0.0",
+		instanceJSON: instanceJSON{Address: url, FoundBy: "port file", PortFile: pf, Ready: true, Health: "ready", HealthID: srvID,
+			Version: "12.6.29-staging", Kind: "staging", Compatible: true},
 		SignedIn: true,
 		User:     &statusUser{ID: usertest.DefaultProfile().ID, Name: "Ada Lovelace", Email: "ada@example.com", Username: usertest.DefaultProfile().Username},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(statusReport{})); diff != "" {
 		t.Errorf("status --json (-want +got):\n%s", diff)
 	}
 	if len(srvID) != 36 {
@@ -100,16 +101,16 @@ func TestStatusStates(t *testing.T) {
 		stderrIn []string
 	}{
 		{"migrating", []string{"--migrating"}, exitFailed,
-			[]string{"health: migrating", "user: not asked while migrating", "version: 12.4.1 (production; within"},
+			[]string{"health: migrating", "user: not asked while migrating", "version: 12.4.1 (production; supported)"},
 			[]string{"migrating its database"}},
 		{"too new", []string{"--version", "13.1.0"}, exitFailed,
-			[]string{"version: 13.1.0 (production; outside >=12.0.0 <13.0.0)", "health: ready"},
-			[]string{"update this client library"}},
+			[]string{"version: 13.1.0 (production; not supported)", "health: ready"},
+			[]string{"newer than 12.x; update this package"}},
 		{"too old", []string{"--version", `"11.9.2"`}, exitFailed,
-			[]string{"version: 11.9.2 (production; outside"},
+			[]string{"version: 11.9.2 (production; not supported)"},
 			[]string{"older than 12.0.0; update Pieces OS"}},
 		{"debug and signed out", []string{"--version", "debug", "--signed-out"}, exitOK,
-			[]string{"version: debug (debug; within", "user: nobody signed in"}, nil},
+			[]string{"version: debug (debug; supported)", "user: nobody signed in"}, nil},
 		{"update required everywhere", []string{"--fail", "all=593"}, exitFailed,
 			[]string{"health: ready", "user: unknown (user: userSnapshot: Pieces OS update required (593)"},
 			[]string{"Pieces OS update required (593)"}},
@@ -145,7 +146,7 @@ func TestStatusStates(t *testing.T) {
 func TestStatusUnreachableAndUsage(t *testing.T) {
 	t.Parallel()
 	r := mustRun(t, exitUnreachable, "", nil, "--host", closedAddr(t), "status")
-	oneLineOn(t, r, "cannot reach Pieces OS")
+	oneLineOn(t, r, "cannot reach Pieces OS", "serve-fake")
 	r = mustRun(t, exitUsage, "", nil, "status", "--port-file", "x", "--no-port-file")
 	oneLineOn(t, r, "exclude each other")
 }
@@ -204,7 +205,7 @@ func TestStatusAll(t *testing.T) {
 	}
 	got[0].HealthID = "" // random
 	want := []instanceJSON{
-		{Address: url1, FoundBy: "port file", Ready: true, Health: "ready", Version: usertest.DefaultVersion, Kind: "production", Compatible: true},
+		{Address: url1, FoundBy: "port file", PortFile: pf, Ready: true, Health: "ready", Version: usertest.DefaultVersion, Kind: "production", Compatible: true},
 		{Address: url2, FoundBy: "scan", Ready: false, Health: "migrating", Version: "12.6.29-staging", Kind: "staging", Compatible: true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -221,12 +222,64 @@ func TestStatusAll(t *testing.T) {
 	statusLines(t, r.stdout, "address: "+url2+" (found by scanning the ports)", "health: migrating")
 
 	r = mustRun(t, exitUnreachable, "", nil, "status", "--all", "--no-port-file", "--ports", strings.TrimPrefix(closedAddr(t), "127.0.0.1:"))
-	oneLineOn(t, r, "no Pieces OS found", "serve-fake")
+	oneLineOn(t, r, "cannot reach Pieces OS", "nothing answered", "serve-fake")
 	r = mustRun(t, exitUsage, "", nil, "status", "--ports", "9-1")
 	oneLineOn(t, r, `"9-1" is not a port or an ascending range`)
 
 	for _, p := range []*proc{p1, p2} {
 		p.signal(t, os.Interrupt)
 		p.wait(t)
+	}
+}
+
+// TestStatusFindsThePortFileOfThisSystem puts a port file where Pieces OS
+// writes it on Linux, in a home of the test's, naming a fake on a port
+// outside the ranges discovery scans; then takes it away.
+func TestStatusFindsThePortFileOfThisSystem(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("the port file of this test is where Pieces OS writes it on Linux")
+	}
+	home := t.TempDir()
+	share := filepath.Join(home, ".local", "share")
+	pf := filepath.Join(share, "com.pieces.os", "production", "Config", ".port.txt")
+	srv := startFakeQuiet(t) // a port from 20000 to 32000
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	if err := writePortFile(pf, port); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOME=" + home, "XDG_DATA_HOME=", envPortFile + "="}
+	r := mustRun(t, exitOK, "", env, "status")
+	statusLines(t, r.stdout, "address: "+srv.URL+" (from the port file "+pf+")")
+	if strings.Contains(r.stdout, "port files:") {
+		t.Errorf("status names missing port files although one was used:\n%s", r.stdout)
+	}
+
+	// --debug shows how discovery went, and never a credential.
+	r = mustRun(t, exitOK, "", env, "--debug", "--app-id", "secret-app-id", "--json", "status")
+	if got := decodeOut[statusReport](t, r); got.PortFile != pf || got.FoundBy != "port file" || got.MissingPortFiles != nil {
+		t.Errorf("status --json: %+v", got)
+	}
+	for _, want := range []string{"level=DEBUG", `msg="user: discover: port file" path=` + pf + " port=" + port, `msg="user: discover: chose the port file's" url=` + srv.URL} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("--debug stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "secret-app-id") {
+		t.Errorf("--debug logged the application id:\n%s", r.stderr)
+	}
+
+	// Without the port file, the scan finds it, and status names the
+	// port files it looked for.
+	if err := os.Remove(pf); err != nil {
+		t.Fatal(err)
+	}
+	missing := []string{pf, filepath.Join(home, "Documents", "com.pieces.os", "production", "Config", ".port.txt"),
+		filepath.Join(share, "com.pieces.os", "debug", "Config", ".port.txt")}
+	r = mustRun(t, exitOK, "", env, "status", "--ports", port)
+	statusLines(t, r.stdout, "address: "+srv.URL+" (found by scanning the ports)", "port files: missing: "+strings.Join(missing, ", "))
+	r = mustRun(t, exitOK, "", env, "--json", "status", "--ports", port)
+	if got := decodeOut[statusReport](t, r); got.FoundBy != "scan" || got.PortFile != "" || !slices.Equal(got.MissingPortFiles, missing) {
+		t.Errorf("status --json: %+v", got)
 	}
 }

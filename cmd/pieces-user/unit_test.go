@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,36 +13,6 @@ import (
 
 	"github.com/pieces-go/pieces-os-client-go/user"
 )
-
-func TestParseInterleaved(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		args    []string
-		wantPos []string
-		wantM   string
-		wantV   bool
-	}{
-		{[]string{"SHARE", "--model", "m"}, []string{"SHARE"}, "m", false},
-		{[]string{"--model", "m", "SHARE", "-v"}, []string{"SHARE"}, "m", true},
-		{[]string{"a", "-v", "b"}, []string{"a", "b"}, "", true},
-		{[]string{"a", "--", "--model", "b"}, []string{"a", "--model", "b"}, "", false},
-		{nil, nil, "", false},
-	}
-	for _, tt := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		m := fs.String("model", "", "")
-		v := fs.Bool("v", false, "")
-		pos, err := parseInterleaved(fs, tt.args)
-		if err != nil {
-			t.Errorf("%q: %v", tt.args, err)
-			continue
-		}
-		if diff := cmp.Diff(tt.wantPos, pos); diff != "" || *m != tt.wantM || *v != tt.wantV {
-			t.Errorf("%q: positional %q, model %q, v %t; want %q, %q, %t", tt.args, pos, *m, *v, tt.wantPos, tt.wantM, tt.wantV)
-		}
-	}
-}
 
 func TestDecodeStrict(t *testing.T) {
 	t.Parallel()
@@ -69,7 +36,7 @@ func TestDecodeStrict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var p user.UserProfile
-		err := decodeStrict([]byte(tt.in), &p)
+		err := decode([]byte(tt.in), &p, true)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%q: %v", tt.in, err)
@@ -118,7 +85,7 @@ func TestVisionRange(t *testing.T) {
 
 func TestParseFeature(t *testing.T) {
 	t.Parallel()
-	for _, f := range features() {
+	for _, f := range specFeatures() {
 		for _, spelling := range []string{string(f), strings.ToLower(string(f)), strings.ReplaceAll(strings.ToLower(string(f)), "_", "-")} {
 			got, err := parseFeature(spelling)
 			if err != nil || got != f {
@@ -135,26 +102,24 @@ func TestParseFeature(t *testing.T) {
 
 func TestFailExitCodes(t *testing.T) {
 	t.Parallel()
-	urlErr := &url.Error{Op: "Get", URL: "http://127.0.0.1:1/user", Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}
+	refused := &user.Error{Op: "userSnapshot", Err: fmt.Errorf("%w at http://127.0.0.1:1: connection refused", user.ErrUnreachable)}
 	tests := []struct {
-		name        string
-		err         error
-		discoverErr error
-		cancelled   bool
-		wantCode    int
-		wantMsg     []string
+		name      string
+		err       error
+		cancelled bool
+		wantCode  int
+		wantMsg   []string
 	}{
-		{"success", nil, nil, false, exitOK, nil},
-		{"usage", usagef("bad"), nil, false, exitUsage, []string{"pieces-user: bad"}},
-		{"api", &user.Error{Op: "userUpdateVanity", StatusCode: 409, Body: "taken"}, nil, false, exitFailed, []string{"vanity name already taken (409)"}},
-		{"signed out", user.ErrSignedOut, nil, false, exitFailed, []string{"no user is signed in"}},
-		{"refused", &user.OpError{Op: "userSnapshot", Err: urlErr}, nil, false, exitUnreachable,
-			[]string{"cannot reach Pieces OS at http://127.0.0.1:1: dial tcp", "serve-fake"}},
-		{"discovery", &user.OpError{Op: "userSnapshot", Err: urlErr}, errors.New("nothing"), false, exitUnreachable,
-			[]string{fmt.Sprintf("nothing answered on 127.0.0.1 ports %d-%d", user.FirstPort, user.LastPort), "serve-fake"}},
-		{"timeout", &user.OpError{Op: "userSnapshot", Err: context.DeadlineExceeded}, nil, false, exitUnreachable, []string{"no connection within 10s"}},
-		{"interrupted", &user.OpError{Op: "userSnapshot", Err: context.Canceled}, nil, true, exitFailed, []string{"pieces-user: interrupted"}},
-		{"multi-line body", &user.Error{Op: "clearUser", StatusCode: 500, Body: "line one\nline two"}, nil, false, exitFailed, []string{"line one line two"}},
+		{"success", nil, false, exitOK, nil},
+		{"usage", usagef("bad"), false, exitUsage, []string{"pieces-user: bad"}},
+		{"api", &user.Error{Op: "userUpdateVanity", StatusCode: 409, Body: "taken"}, false, exitFailed, []string{"vanity name already taken (409)"}},
+		{"signed out", &user.Error{Op: "userSnapshot", Err: user.ErrNotSignedIn}, false, exitFailed, []string{"not signed in; sign in with 'pieces-user sign-in'"}},
+		{"refused", refused, false, exitUnreachable, []string{"cannot reach Pieces OS at http://127.0.0.1:1: connection refused", "serve-fake"}},
+		{"timeout", &user.Error{Op: "userSnapshot", Err: fmt.Errorf("%w: %w", user.ErrUnreachable, context.DeadlineExceeded)}, false, exitUnreachable,
+			[]string{"cannot reach Pieces OS at http://127.0.0.1:1: no connection within 10s"}},
+		{"bare deadline", &user.Error{Op: "userSnapshot", Err: context.DeadlineExceeded}, false, exitUnreachable, []string{"no connection within 10s"}},
+		{"interrupted", &user.Error{Op: "userSnapshot", Err: context.Canceled}, true, exitFailed, []string{"pieces-user: interrupted"}},
+		{"multi-line body", &user.Error{Op: "clearUser", StatusCode: 500, Body: "line one\nline two"}, false, exitFailed, []string{"line one line two"}},
 	}
 	for _, tt := range tests {
 		ctx, cancel := context.WithCancel(t.Context())
@@ -162,11 +127,15 @@ func TestFailExitCodes(t *testing.T) {
 			cancel()
 		}
 		var stderr bytes.Buffer
-		s := &session{ctx: ctx, stderr: &stderr, timeout: defaultTimeout, base: "http://127.0.0.1:1", discoverErr: tt.discoverErr}
+		s := &session{ctx: ctx, stderr: &stderr, timeout: defaultTimeout, host: "127.0.0.1:1", given: map[string]string{"host": "127.0.0.1:1"}}
+		if _, err := s.client(); err != nil {
+			t.Fatal(err)
+		}
 		if code := s.fail(tt.err); code != tt.wantCode {
 			t.Errorf("%s: exit %d, want %d", tt.name, code, tt.wantCode)
 		}
 		cancel()
+		s.close()
 		if tt.err == nil {
 			if stderr.Len() != 0 {
 				t.Errorf("%s: wrote %q", tt.name, stderr.String())

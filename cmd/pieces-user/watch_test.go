@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,14 +14,22 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pieces-go/pieces-os-client-go/user"
 	"github.com/pieces-go/pieces-os-client-go/user/usertest"
 )
 
+// decodedLine is a line of the --json output of a watch command, decoded.
+type decodedLine struct {
+	Event   string                              `json:"event"`
+	Profile *user.Profile                       `json:"profile"`
+	CheckIn *user.UserLastCheckedInStreamOutput `json:"checkIn"`
+}
+
 // decodeLine decodes one line of the --json output of a watch command.
-func decodeLine(t *testing.T, line string) watchLine {
+func decodeLine(t *testing.T, line string) decodedLine {
 	t.Helper()
-	var l watchLine
-	if err := decodeStrict([]byte(line), &l); err != nil {
+	var l decodedLine
+	if err := decode([]byte(line), &l, true); err != nil {
 		t.Fatalf("watch line %q: %v", line, err)
 	}
 	return l
@@ -174,4 +184,57 @@ func TestWatchCheckInsStopsWhenStreamMissing(t *testing.T) {
 	if strings.Contains(r.stderr, "retrying in") {
 		t.Errorf("the command retried a 404:\n%s", r.stderr)
 	}
+}
+
+// TestWatchFollowsPiecesOSToAnotherPort: without --host, watch talks to
+// the Pieces OS that discovery found, and when it restarts on another port
+// and rewrites its port file, watch finds it there.
+func TestWatchFollowsPiecesOSToAnotherPort(t *testing.T) {
+	t.Parallel()
+	pf := filepath.Join(t.TempDir(), ".port.txt")
+	first := usertest.Start(t)
+	writePort := func(srv *usertest.Server) {
+		_, port, _ := net.SplitHostPort(srv.Addr())
+		if err := writePortFile(pf, port); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writePort(first)
+	p := startCLI(t, []string{envPortFile + "=" + pf}, "--ports", closedPort(t), "--json", "watch", "--retry-max", "200ms")
+	p.stdout.await(t, 0, "the first profile", isEvent("profile"))
+	p.stderr.await(t, 0, "the connection", hasPrefix("connected to "+first.URL))
+
+	first.Close()
+	p.stderr.await(t, 0, "the disconnection", hasPrefix("disconnected: "))
+	next := usertest.Start(t)
+	changed := storedProfile(t, next)
+	changed.Name = "Moved Along"
+	next.SetProfile(changed)
+	writePort(next)
+	p.stdout.await(t, 1, "the profile of the moved fake", contains("Moved Along"))
+	p.stderr.await(t, 0, "the new connection", hasPrefix("connected to "+next.URL))
+
+	p.signal(t, os.Interrupt)
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("watch exited %d after SIGINT\nstderr:\n%s", code, p.stderr.all())
+	}
+}
+
+// TestWatchWaitsForPiecesOS: when discovery finds nothing, watch says so
+// and waits; it connects once Pieces OS writes its port file.
+func TestWatchWaitsForPiecesOS(t *testing.T) {
+	t.Parallel()
+	pf := filepath.Join(t.TempDir(), ".port.txt")
+	p := startCLI(t, []string{envPortFile + "=" + pf}, "--ports", closedPort(t), "watch", "--retry-max", "200ms", "--count", "1")
+	p.stderr.await(t, 0, "the waiting line", contains("waiting for Pieces OS to start"))
+	srv := usertest.Start(t)
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	if err := writePortFile(pf, port); err != nil {
+		t.Fatal(err)
+	}
+	p.stdout.await(t, 0, "the profile", hasPrefix("profile: "+storedProfile(t, srv).Name))
+	if code := p.wait(t); code != exitOK {
+		t.Errorf("watch exited %d\nstderr:\n%s", code, p.stderr.all())
+	}
+	p.stderr.await(t, 0, "the connection", hasPrefix("connected to "+srv.URL))
 }
