@@ -238,7 +238,7 @@ func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, err
 	if len(found) == 0 {
 		where := "no port was scanned"
 		if len(ports) > 0 {
-			where = fmt.Sprintf("nothing answered GET /.well-known/health on %s ports %s", host, portsText(ports))
+			where = fmt.Sprintf("nothing answered GET /.well-known/health on %s %s", host, portsText(ports))
 		}
 		return nil, fmt.Errorf("%w: %s", ErrUnreachable, strings.Join(append(notes, where), "; "))
 	}
@@ -248,12 +248,15 @@ func discover(ctx context.Context, o DiscoverOptions, all bool) ([]Instance, err
 	return found, nil
 }
 
-// portsText writes ports as "39300-39367", or as a count and bounds when
+// portsText writes ports as "port 39300", "ports 39300-39367", or as a count and bounds when
 // they are not one run.
 func portsText(ports []int) string {
 	lo, hi := slices.Min(ports), slices.Max(ports)
-	if hi-lo+1 == len(ports) {
-		return fmt.Sprintf("%d-%d", lo, hi)
+	switch {
+	case lo == hi:
+		return "port " + strconv.Itoa(lo)
+	case hi-lo+1 == len(ports):
+		return fmt.Sprintf("ports %d-%d", lo, hi)
 	}
 	return fmt.Sprintf("%d ports from %d to %d", len(ports), lo, hi)
 }

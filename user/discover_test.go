@@ -172,6 +172,10 @@ func TestDiscoverNothing(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Errorf("the test's deadline passed: discovery did not fail fast")
 	}
+	_, err = user.Discover(ctx, &user.DiscoverOptions{NoPortFile: true, Ports: ports[:1]})
+	if want := fmt.Sprintf("127.0.0.1 port %d", ports[0]); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error %v does not end with %q", err, want)
+	}
 }
 
 // TestDiscoverCanceled checks that a context that has ended stops discovery

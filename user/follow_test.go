@@ -3,6 +3,7 @@ package user_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -308,6 +309,10 @@ func TestLaunch(t *testing.T) {
 		_, err := user.Launch(ctx(time.Second), &user.LaunchOptions{DiscoverOptions: user.DiscoverOptions{NoPortFile: true, Ports: discClosed(t, 2)}, Open: open})
 		if !errors.Is(err, user.ErrUnreachable) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Launch = %v; want ErrUnreachable and the deadline", err)
+		}
+		// The last search that ran to its end explains, not one the deadline cut.
+		if _, last, _ := strings.Cut(fmt.Sprint(err), "last search: "); !strings.Contains(last, "nothing answered") {
+			t.Errorf("Launch = %v; want the last search's finding", err)
 		}
 	})
 	t.Run("invalid", func(t *testing.T) {

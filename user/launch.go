@@ -72,10 +72,13 @@ func Launch(ctx context.Context, opts *LaunchOptions) (Instance, error) {
 			}
 			opened = nil // the opener is done; keep waiting for Pieces OS
 		case <-t.C:
-			found, err = discover(ctx, o.DiscoverOptions, false)
-			if err == nil && found[0].Health.Ready {
-				log.Debug("user: launch: Pieces OS is ready", "url", found[0].URL)
-				return found[0], nil
+			f, e := discover(ctx, o.DiscoverOptions, false)
+			if e == nil && f[0].Health.Ready {
+				log.Debug("user: launch: Pieces OS is ready", "url", f[0].URL)
+				return f[0], nil
+			}
+			if ctx.Err() == nil { // a search the deadline cut short says nothing
+				found, err = f, e
 			}
 		case <-ctx.Done():
 			cause := "not found"

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -55,7 +57,7 @@ func (s *scriptedTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	i := int(s.attempts.Add(1)) - 1
 	status := s.steps[min(i, len(s.steps)-1)]
 	if status == 0 {
-		return nil, errors.New("connection reset by peer")
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
 	}
 	body := `{"id":"u1","aesthetics":{"font":{"size":11},"theme":{"dark":false}}}`
 	h := http.Header{"Content-Type": {"application/json"}}
@@ -113,7 +115,8 @@ func TestRetryBackoff(t *testing.T) {
 		{name: "404 is final", steps: []int{404, 200}, attempts: 1, status: 404},
 		{name: "POST is never retried", steps: []int{503, 200}, post: true, attempts: 1, status: 503},
 		{name: "POST reset is final", steps: []int{0, 200}, post: true, attempts: 1},
-		{name: "deadline during backoff", steps: []int{503}, timeout: 150 * ms, attempts: 2, waited: 150 * ms, cause: context.DeadlineExceeded},
+		{name: "no time for another attempt", steps: []int{503}, timeout: 150 * ms, attempts: 2, waited: 100 * ms, status: 503},
+		{name: "deadline during backoff", steps: []int{0}, timeout: 150 * ms, attempts: 2, waited: 150 * ms, cause: context.DeadlineExceeded},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +156,9 @@ func TestRetryBackoff(t *testing.T) {
 					e, ok := errors.AsType[*Error](err)
 					if !ok || e.StatusCode != 0 {
 						t.Fatalf("error = %v (%T), want an *Error without a status", err, err)
+					}
+					if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "127.0.0.1:39300") {
+						t.Errorf("error = %v, want ErrUnreachable naming the address", err)
 					}
 					if tt.cause != nil && !errors.Is(err, tt.cause) {
 						t.Errorf("error = %v, want it to wrap %v", e, tt.cause)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -136,7 +137,6 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 			r.Header = req.Header.Clone()
 		}
 		resp, err := c.hc.Do(r)
-		var wait time.Duration
 		switch {
 		case err != nil && !moved && c.addr.find != nil && resendable(req, err) && c.addr.moved(ctx, req.URL.Host, c.log):
 			moved = true
@@ -144,34 +144,27 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 			continue
 		case err != nil && attempt >= attempts:
 			return nil, reachError(req.URL, err)
-		case err != nil:
-		default:
+		}
+		wait := c.wait.delay(attempt, c.jitter)
+		cause := err
+		if err == nil {
 			retry, after := c.retryDelay(resp)
-			if !retry || attempt >= attempts {
+			wait = max(wait, after)
+			// The last answer is the result when no other attempt fits
+			// before the caller's deadline.
+			if dl, ok := ctx.Deadline(); !retry || attempt >= attempts || ok && time.Until(dl) < wait {
 				return resp, nil
 			}
 			// Reading a little of the body lets the connection be reused.
 			_, _ = io.CopyN(io.Discard, resp.Body, maxErrorRead)
 			resp.Body.Close()
-			wait = after
+			cause = errors.New("status " + strconv.Itoa(resp.StatusCode))
 		}
-		wait = max(wait, c.wait.delay(attempt, c.jitter))
-		cause := "status " + strconv.Itoa(statusOf(resp))
-		if err != nil {
-			cause = err.Error()
-		}
-		c.log.Debug("user: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt+1, "cause", c.redact(cause), "wait", wait)
+		c.log.Debug("user: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt+1, "cause", c.redact(cause.Error()), "wait", wait)
 		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+			return nil, reachError(req.URL, err) // out of time: as unreachable as a refused connection
 		}
 	}
-}
-
-func statusOf(resp *http.Response) int {
-	if resp == nil {
-		return 0
-	}
-	return resp.StatusCode
 }
 
 // retryDelay says whether a GET answered with resp is worth another

@@ -227,8 +227,6 @@ func (s *session) fail(err error) int {
 		msg = "interrupted"
 	} else if errors.Is(err, user.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {
 		// A deadline is the caller's: --timeout, or the bound of discovery.
-		// (A GET whose deadline ends between two attempts fails with the
-		// bare context error, which does not match user.ErrUnreachable.)
 		code, msg = exitUnreachable, s.unreachableMessage(err)
 	} else if errors.Is(err, user.ErrNotSignedIn) {
 		msg += "; sign in with '" + progName + " sign-in'"
