@@ -122,7 +122,7 @@ func printTodo(w io.Writer, root string, m *model) error {
 			}
 		}
 		if !f.hasCommand(o) {
-			todo = append(todo, fmt.Sprintf("a command in cmd/pieces-user/app.go with route %q, and a row in the README's command table", o.route()))
+			todo = append(todo, fmt.Sprintf("a command in cmd/pieces-user/app.go with %q among its ops, and a row in the README's command table", o.id))
 		}
 		for _, w := range walks {
 			if w.httpOnly && o.stream {
@@ -162,7 +162,7 @@ func (f *todoFacts) hasFake(o operation) bool {
 func (f *todoFacts) hasCommand(o operation) bool {
 	for _, s := range f.cliStr {
 		for _, part := range strings.Split(s, ",") {
-			if strings.TrimSpace(part) == o.route() {
+			if p := strings.TrimSpace(part); p == o.route() || p == o.id {
 				return true
 			}
 		}
