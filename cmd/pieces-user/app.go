@@ -334,13 +334,11 @@ func versionString() string {
 	if !ok {
 		return progName + " (no build information)"
 	}
-	vcs := map[string]string{}
-	for _, st := range bi.Settings {
-		vcs[st.Key] = st.Value
-	}
 	out := progName + " " + cmp.Or(bi.Main.Version, "(devel)")
-	if rev := vcs["vcs.revision"]; rev != "" {
-		out += fmt.Sprintf(" (commit %.12s%s)", rev, when(vcs["vcs.modified"] == "true", ", modified"))
+	for _, st := range bi.Settings {
+		if st.Key == "vcs.revision" {
+			out += fmt.Sprintf(" (commit %.12s%s)", st.Value, when(slices.Contains(bi.Settings, debug.BuildSetting{Key: "vcs.modified", Value: "true"}), ", modified"))
+		}
 	}
 	return out + " " + bi.GoVersion
 }
