@@ -84,9 +84,12 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 	return p.read(bytes.Clone(b))
 }
 
+// jsonSpace is the white space JSON allows around a value.
+const jsonSpace = " \t\r\n"
+
 // read decodes b, which p then owns.
 func (p *Profile) read(b []byte) error {
-	b = bytes.TrimSpace(b)
+	b = bytes.Trim(b, jsonSpace)
 	if len(b) == 0 || b[0] != '{' {
 		return errors.New("a profile must be a JSON object")
 	}

@@ -413,12 +413,11 @@ func classifyProfile(data []byte) Event {
 	if !utf8.Valid(data) {
 		return malformed(OpStreamUser, data, "text message is not valid UTF-8")
 	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
 		return Event{Kind: EventSignedOut}
 	}
 	p := &Profile{}
-	if err := p.read(trimmed); err != nil {
+	if err := p.read(data); err != nil { // "\f{}" too: \f is no JSON white space
 		return malformed(OpStreamUser, data, "message is not valid JSON")
 	}
 	return Event{Kind: EventProfile, Profile: p}
@@ -431,12 +430,11 @@ func classifyCheckIn(data []byte) Event {
 	if !utf8.Valid(data) {
 		return malformed(OpStreamUserLastCheckedIn, data, "text message is not valid UTF-8")
 	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if trimmed := bytes.Trim(data, jsonSpace); len(trimmed) == 0 || trimmed[0] != '{' {
 		return malformed(OpStreamUserLastCheckedIn, data, "message is not a JSON object")
 	}
 	var out UserLastCheckedInStreamOutput
-	if err := lossless.Decode(trimmed, &out); err != nil {
+	if err := lossless.Decode(data, &out); err != nil {
 		return malformed(OpStreamUserLastCheckedIn, data, "message is not valid JSON")
 	}
 	if out.UserID == "" {
